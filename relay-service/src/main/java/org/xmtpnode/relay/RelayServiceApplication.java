@@ -1,0 +1,14 @@
+package org.xmtpnode.relay;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class RelayServiceApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(RelayServiceApplication.class, args);
+    }
+}

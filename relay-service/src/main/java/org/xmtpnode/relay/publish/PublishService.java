@@ -1,0 +1,64 @@
+package org.xmtpnode.relay.publish;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Service;
+import org.xmtpnode.core.ApiException;
+import org.xmtpnode.core.EnvelopeDigest;
+import org.xmtpnode.core.Envelopes;
+import org.xmtpnode.core.Topics;
+import org.xmtpnode.proto.api.Envelope;
+import org.xmtpnode.proto.api.PublishRequest;
+import reactor.core.publisher.Mono;
+
+/**
+ * The write path: validate, store in this node's topic-service (so a query right after sees it),
+ * then send to Kafka ({@code acks=all}); the publish succeeds only when both hold. Ephemeral
+ * envelopes skip the store. A retried publish is safe: the store is idempotent on the digest and the
+ * fan-out streams a digest once.
+ */
+@Service
+public class PublishService {
+
+    private final StoreClient store;
+    private final EnvelopeProducer producer;
+    private final MeterRegistry meters;
+    private final Counter envelopesPublished;
+
+    public PublishService(StoreClient store, EnvelopeProducer producer, MeterRegistry meters) {
+        this.store = store;
+        this.producer = producer;
+        this.meters = meters;
+        this.envelopesPublished = Counter.builder("relay.publish.envelopes")
+                .description("envelopes acknowledged to clients").register(meters);
+    }
+
+    public Mono<Void> publish(PublishRequest request) {
+        Envelopes.validate(request);
+        List<Envelope> all = request.getEnvelopesList();
+        List<Envelope> durable = new ArrayList<>(all.size());
+        List<byte[]> digests = new ArrayList<>(all.size());
+        for (Envelope e : all) {
+            digests.add(EnvelopeDigest.of(e));
+            if (!Topics.isEphemeral(e.getContentTopic())) {
+                durable.add(e);
+            }
+        }
+        Timer.Sample sample = Timer.start(meters);
+        Mono<Void> stored = durable.isEmpty() ? Mono.empty() : store.store(durable);
+        return stored.then(Mono.defer(() -> producer.send(all, digests)))
+                .doOnSuccess(v -> {
+                    envelopesPublished.increment(all.size());
+                    sample.stop(timer("ok"));
+                })
+                .doOnError(e -> sample.stop(timer(e instanceof ApiException api ? api.code().name().toLowerCase() : "error")));
+    }
+
+    private Timer timer(String outcome) {
+        return Timer.builder("relay.publish").description("publish requests, store and Kafka included")
+                .tag("outcome", outcome).publishPercentiles(0.5, 0.99).register(meters);
+    }
+}

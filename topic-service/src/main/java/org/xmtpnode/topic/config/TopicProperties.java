@@ -1,0 +1,37 @@
+package org.xmtpnode.topic.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * topic-service settings ({@code xmtp.*}).
+ *
+ * @param node  this node
+ * @param kafka where envelopes travel between nodes
+ * @param store limits of the store's own endpoints
+ */
+@ConfigurationProperties("xmtp")
+@Validated
+public record TopicProperties(@Valid Node node, @Valid Kafka kafka, @Valid Store store) {
+
+    /** @param id the id this node stamps on the envelopes it originates */
+    public record Node(@NotBlank String id) {
+    }
+
+    /**
+     * @param bootstrapServers  Kafka brokers
+     * @param topic             the envelope topic
+     * @param partitions        partitions when this service creates the topic
+     * @param replicationFactor replication when this service creates the topic
+     */
+    public record Kafka(@NotBlank String bootstrapServers, @NotBlank String topic, @Min(1) int partitions,
+                        @Min(1) short replicationFactor) {
+    }
+
+    /** @param maxRequestBytes largest body the store's endpoints read */
+    public record Store(@Min(1024) int maxRequestBytes) {
+    }
+}

@@ -1,0 +1,171 @@
+package org.xmtpnode.topic.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.xmtpnode.core.EnvelopeLog;
+import org.xmtpnode.core.Topics;
+import org.xmtpnode.proto.api.Envelope;
+import org.xmtpnode.topic.config.TopicProperties;
+import org.xmtpnode.topic.store.EnvelopeStore;
+
+/**
+ * Stores what other nodes originated: consumes the envelope log in this node's consumer group and
+ * inserts each batch (idempotent on the digest) before committing its offsets, so a crash replays
+ * rather than skips. Envelopes this node originated were stored before they reached Kafka.
+ */
+@Component
+public class KafkaIngestor implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaIngestor.class);
+
+    private final TopicProperties properties;
+    private final EnvelopeStore store;
+    private final Counter inserted;
+    private final Counter skipped;
+    private volatile boolean running;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private Thread thread;
+
+    public KafkaIngestor(TopicProperties properties, EnvelopeStore store, MeterRegistry meters) {
+        this.properties = properties;
+        this.store = store;
+        this.inserted = Counter.builder("topic.store.envelopes").tag("result", "inserted")
+                .tag("source", "kafka").register(meters);
+        this.skipped = Counter.builder("topic.ingest.skipped").description("own or ephemeral envelopes not stored again")
+                .register(meters);
+    }
+
+    @Override
+    public void start() {
+        TopicProperties.Kafka k = properties.kafka();
+        EnvelopeLog.ensureTopic(k.bootstrapServers(), k.topic(), k.partitions(), k.replicationFactor());
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "topic-service." + properties.node().id());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "topic-service-ingest." + properties.node().id());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumer = new KafkaConsumer<>(p);
+        consumer.subscribe(List.of(k.topic()));
+        running = true;
+        thread = new Thread(this::run, "kafka-ingest");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        String self = properties.node().id();
+        try {
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                Map<String, List<Envelope>> byOrigin = new HashMap<>();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    String origin = EnvelopeLog.origin(r.headers());
+                    Envelope envelope;
+                    try {
+                        envelope = Envelope.parseFrom(r.value());
+                    } catch (Exception e) {
+                        log.error("skipping an unreadable record at {}-{}@{}", r.topic(), r.partition(), r.offset());
+                        skipped.increment();
+                        continue;
+                    }
+                    if (origin.equals(self) || Topics.isEphemeral(envelope.getContentTopic())) {
+                        skipped.increment();
+                        continue;
+                    }
+                    byOrigin.computeIfAbsent(origin.isEmpty() ? "unknown" : origin, o -> new ArrayList<>()).add(envelope);
+                }
+                storeUntilDone(byOrigin);
+                if (!running) {
+                    break; // stopped before the batch was stored: leave its offsets uncommitted
+                }
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                for (TopicPartition tp : records.partitions()) {
+                    List<ConsumerRecord<byte[], byte[]>> part = records.records(tp);
+                    offsets.put(tp, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
+                }
+                try {
+                    consumer.commitSync(offsets);
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        break;
+                    }
+                    log.warn("offset commit failed, the batch will be replayed (stores are idempotent): {}", e.toString());
+                }
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Retries while the database is down: the offsets are committed only after the batch is stored. */
+    private void storeUntilDone(Map<String, List<Envelope>> byOrigin) {
+        long backoff = 100;
+        for (Map.Entry<String, List<Envelope>> batch : byOrigin.entrySet()) {
+            while (running) {
+                try {
+                    inserted.increment(store.insert(batch.getValue(), batch.getKey()));
+                    break;
+                } catch (RuntimeException e) {
+                    log.warn("storing {} envelopes from {} failed, retrying in {} ms: {}",
+                            batch.getValue().size(), batch.getKey(), backoff, e.toString());
+                    try {
+                        Thread.sleep(backoff);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    backoff = Math.min(backoff * 2, 5_000);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

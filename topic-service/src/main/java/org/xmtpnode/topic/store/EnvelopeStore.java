@@ -1,0 +1,128 @@
+package org.xmtpnode.topic.store;
+
+import com.google.protobuf.ByteString;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.stereotype.Repository;
+import org.xmtpnode.core.EnvelopeDigest;
+import org.xmtpnode.proto.api.Envelope;
+
+/** The envelope table: idempotent batch inserts and keyset-paged reads. */
+@Repository
+public class EnvelopeStore {
+
+    private static final String INSERT = """
+            INSERT INTO envelopes (digest, content_topic, sender_time_ns, message, origin_node)
+            SELECT d, t, s, m, ? FROM unnest(?::bytea[], ?::text[], ?::bigint[], ?::bytea[]) AS x(d, t, s, m)
+            ON CONFLICT (digest) DO NOTHING
+            """;
+
+    private final DataSource dataSource;
+
+    public EnvelopeStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Stores the envelopes that are new (by digest) in one statement.
+     *
+     * @return how many were new
+     */
+    public int insert(List<Envelope> envelopes, String originNode) {
+        if (envelopes.isEmpty()) {
+            return 0;
+        }
+        int n = envelopes.size();
+        byte[][] digests = new byte[n][];
+        String[] topics = new String[n];
+        Long[] times = new Long[n];
+        byte[][] messages = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            Envelope e = envelopes.get(i);
+            digests[i] = EnvelopeDigest.of(e);
+            topics[i] = e.getContentTopic();
+            times[i] = e.getTimestampNs();
+            messages[i] = e.getMessage().toByteArray();
+        }
+        Connection c = DataSourceUtils.getConnection(dataSource);
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setString(1, originNode);
+            ps.setArray(2, c.createArrayOf("bytea", digests));
+            ps.setArray(3, c.createArrayOf("text", topics));
+            ps.setArray(4, c.createArrayOf("bigint", times));
+            ps.setArray(5, c.createArrayOf("bytea", messages));
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("insert failed", e);
+        } finally {
+            DataSourceUtils.releaseConnection(c, dataSource);
+        }
+    }
+
+    /** One page, ordered by (sender time, digest). */
+    public List<StoredEnvelope> query(EnvelopeQuery q) {
+        StringBuilder sql = new StringBuilder(
+                "SELECT content_topic, sender_time_ns, message, digest FROM envelopes WHERE ");
+        List<Object> params = new ArrayList<>();
+        if (q.topics().size() == 1) {
+            sql.append("content_topic = ?");
+            params.add(q.topics().get(0));
+        } else {
+            sql.append("content_topic = ANY(?)");
+            params.add(q.topics());
+        }
+        if (q.startTimeNs() != null) {
+            sql.append(" AND sender_time_ns >= ?");
+            params.add(q.startTimeNs());
+        }
+        if (q.endTimeNs() != null) {
+            sql.append(" AND sender_time_ns <= ?");
+            params.add(q.endTimeNs());
+        }
+        String cmp = q.ascending() ? ">" : "<";
+        if (q.cursorTimeNs() != null) {
+            sql.append(" AND (sender_time_ns, digest) ").append(cmp).append(" (?, ?)");
+            params.add(q.cursorTimeNs());
+            params.add(q.cursorDigest());
+        }
+        String dir = q.ascending() ? "ASC" : "DESC";
+        sql.append(" ORDER BY sender_time_ns ").append(dir).append(", digest ").append(dir).append(" LIMIT ?");
+        params.add(q.limit());
+
+        Connection c = DataSourceUtils.getConnection(dataSource);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                Object p = params.get(i);
+                if (p instanceof List<?> list) {
+                    Array array = c.createArrayOf("text", list.toArray());
+                    ps.setArray(i + 1, array);
+                } else {
+                    ps.setObject(i + 1, p);
+                }
+            }
+            List<StoredEnvelope> page = new ArrayList<>(Math.min(q.limit(), 128));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Envelope envelope = Envelope.newBuilder()
+                            .setContentTopic(rs.getString(1))
+                            .setTimestampNs(rs.getLong(2))
+                            .setMessage(ByteString.copyFrom(rs.getBytes(3)))
+                            .build();
+                    page.add(new StoredEnvelope(envelope, rs.getBytes(4)));
+                }
+            }
+            return page;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("query failed", e);
+        } finally {
+            DataSourceUtils.releaseConnection(c, dataSource);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.xmtpnode.topic.web;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.xmtpnode.core.ApiException;
+import org.xmtpnode.core.GrpcCode;
+import org.xmtpnode.core.WireJson;
+import org.xmtpnode.topic.store.StoreUnavailableException;
+
+/** Every error in the wire's shape {@code {"code","message","details"}}; never internal exception text. */
+@RestControllerAdvice
+public class ApiErrorAdvice {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiErrorAdvice.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<byte[]> api(ApiException e) {
+        return body(e.httpStatus(), e.code(), e.getMessage());
+    }
+
+    @ExceptionHandler(StoreUnavailableException.class)
+    ResponseEntity<byte[]> storeDown(StoreUnavailableException e) {
+        log.warn("store unavailable: {}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().toString());
+        return body(503, GrpcCode.UNAVAILABLE, "the message store is unavailable, retry later");
+    }
+
+    /** Spring's own 4xx (unreadable body, wrong method, unknown path …). */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<byte[]> other(Exception e) {
+        if (e instanceof ErrorResponse er) {
+            HttpStatusCode status = er.getStatusCode();
+            if (status.is4xxClientError()) {
+                String reason = status.value() == 404 ? "not found" : status.value() == 405
+                        ? "method not allowed" : "bad request";
+                return body(status.value(), GrpcCode.forHttpStatus(status.value()), reason);
+            }
+        }
+        log.error("internal error", e);
+        return body(500, GrpcCode.INTERNAL, "internal error");
+    }
+
+    static ResponseEntity<byte[]> body(int status, GrpcCode code, String message) {
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+                .body(WireJson.errorBody(code, message));
+    }
+}

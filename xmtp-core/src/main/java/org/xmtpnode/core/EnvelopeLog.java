@@ -1,0 +1,64 @@
+package org.xmtpnode.core;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * The Kafka topic that carries every envelope between the nodes: key = content topic (so one topic's
+ * envelopes stay in order on one partition), value = the {@code Envelope} protobuf, header
+ * {@value #ORIGIN_HEADER} = the id of the node that took the publish.
+ *
+ * <p>kafka-clients is an optional dependency of this library: only the services that use Kafka pull it in.
+ */
+public final class EnvelopeLog {
+
+    public static final String DEFAULT_TOPIC = "xmtp.envelopes.v1";
+    public static final String ORIGIN_HEADER = "xmtp-origin";
+    public static final String DIGEST_HEADER = "xmtp-digest";
+
+    private EnvelopeLog() {
+    }
+
+    /** Creates the envelope topic if it is missing; a topic that exists is left as it is. */
+    public static void ensureTopic(String bootstrapServers, String topic, int partitions, short replication) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+                return;
+            }
+            NewTopic newTopic = new NewTopic(topic, partitions, replication)
+                    .configs(Map.of("retention.ms", String.valueOf(TimeUnit.DAYS.toMillis(7)),
+                            "min.insync.replicas", replication > 2 ? "2" : "1"));
+            admin.createTopics(Set.of(newTopic)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create Kafka topic " + topic, e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating Kafka topic " + topic, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer in 30 s", e);
+        }
+    }
+
+    public static String origin(Headers headers) {
+        Header header = headers.lastHeader(ORIGIN_HEADER);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    public static byte[] originBytes(String nodeId) {
+        return nodeId.getBytes(StandardCharsets.UTF_8);
+    }
+}

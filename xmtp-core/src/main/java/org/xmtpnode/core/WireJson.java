@@ -1,0 +1,143 @@
+package org.xmtpnode.core;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.xmtpnode.proto.api.Envelope;
+
+/**
+ * The wire's JSON: protobuf's JSON mapping as grpc-gateway spoke it (lowerCamelCase names, int64 as
+ * strings, bytes as standard base64, enums by name, unknown fields ignored, unpopulated fields
+ * printed).
+ */
+public final class WireJson {
+
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+    private static final JsonFormat.Printer PRINTER =
+            JsonFormat.printer().omittingInsignificantWhitespace().alwaysPrintFieldsWithNoPresence();
+
+    private static final byte[] RESULT_PREFIX = "{\"result\":".getBytes(StandardCharsets.US_ASCII);
+    /** The stream heartbeat: a result the SDKs ignore (a blank line would make them reconnect). */
+    public static final byte[] HEARTBEAT_LINE = "{\"result\":{}}\n".getBytes(StandardCharsets.US_ASCII);
+
+    private WireJson() {
+    }
+
+    /**
+     * Parses a request body of any content type as UTF-8 JSON into the builder.
+     *
+     * @throws ApiException with code 3 when the body is not valid UTF-8 or not the message's JSON
+     */
+    public static <B extends Message.Builder> B parse(byte[] body, B builder) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.invalid("request body is not valid UTF-8");
+        }
+        if (text.isBlank()) {
+            text = "{}";
+        }
+        try {
+            PARSER.merge(text, builder);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            throw ApiException.invalid("invalid request body: " + safeReason(e));
+        }
+        return builder;
+    }
+
+    /** Parser messages name the field and what was wrong; keep them short and free of the input itself. */
+    private static String safeReason(Exception e) {
+        String msg = e.getMessage();
+        if (msg == null || msg.isBlank()) {
+            return "malformed JSON";
+        }
+        msg = msg.replaceAll("[\\r\\n\\t]+", " ");
+        return msg.length() > 200 ? msg.substring(0, 200) + "…" : msg;
+    }
+
+    public static String print(Message message) {
+        try {
+            return PRINTER.print(message);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("cannot print " + message.getDescriptorForType().getFullName(), e);
+        }
+    }
+
+    public static byte[] printBytes(Message message) {
+        return print(message).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code {"code":…,"message":…,"details":[]}} */
+    public static byte[] errorBody(GrpcCode code, String message) {
+        StringBuilder sb = new StringBuilder(64 + (message == null ? 0 : message.length()));
+        sb.append("{\"code\":").append(code.code()).append(",\"message\":");
+        appendJsonString(sb, message == null ? "" : message);
+        sb.append(",\"details\":[]}");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The error line that ends a stream: {@code {"error":{…}}\n}, as grpc-gateway writes it. */
+    public static byte[] streamLineError(GrpcCode code, String message) {
+        byte[] body = errorBody(code, message);
+        byte[] line = new byte[body.length + 11];
+        byte[] prefix = "{\"error\":".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(prefix, 0, line, 0, prefix.length);
+        System.arraycopy(body, 0, line, prefix.length, body.length);
+        line[line.length - 2] = '}';
+        line[line.length - 1] = '\n';
+        return line;
+    }
+
+    /**
+     * One stream line {@code {"result":<envelope>}\n}, written directly: it is made once per envelope and
+     * shared by every subscriber, so it avoids the reflective printer.
+     */
+    public static byte[] streamLine(Envelope envelope) {
+        byte[] message = envelope.getMessage().toByteArray();
+        String topic = envelope.getContentTopic();
+        StringBuilder sb = new StringBuilder(topic.length() + 64);
+        sb.append("{\"contentTopic\":");
+        appendJsonString(sb, topic);
+        sb.append(",\"timestampNs\":\"").append(Long.toUnsignedString(envelope.getTimestampNs()))
+                .append("\",\"message\":\"");
+        byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] b64 = Base64.getEncoder().encode(message);
+        byte[] tail = "\"}}\n".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer out = ByteBuffer.allocate(RESULT_PREFIX.length + head.length + b64.length + tail.length);
+        out.put(RESULT_PREFIX).put(head).put(b64).put(tail);
+        return out.array();
+    }
+
+    static void appendJsonString(StringBuilder sb, CharSequence s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+
+}
