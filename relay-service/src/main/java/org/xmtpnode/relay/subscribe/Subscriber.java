@@ -49,7 +49,8 @@ public final class Subscriber {
             return true;
         }
         Sinks.EmitResult result = sink.tryEmitNext(line);
-        return result != Sinks.EmitResult.FAIL_OVERFLOW;
+        // a full buffer reads as FAIL_ZERO_SUBSCRIBER while the connection has not subscribed yet
+        return result != Sinks.EmitResult.FAIL_OVERFLOW && result != Sinks.EmitResult.FAIL_ZERO_SUBSCRIBER;
     }
 
     /** Ends the stream after an overflow; the client gets an error line and resubscribes. */

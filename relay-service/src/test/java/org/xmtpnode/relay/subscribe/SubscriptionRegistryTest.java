@@ -1,0 +1,106 @@
+package org.xmtpnode.relay.subscribe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+import org.junit.jupiter.api.Test;
+import org.xmtpnode.relay.config.RelayProperties;
+import reactor.test.StepVerifier;
+
+class SubscriptionRegistryTest {
+
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final SubscriptionRegistry registry = new SubscriptionRegistry(new RelayProperties(
+            new RelayProperties.Node("node-1"),
+            new RelayProperties.Kafka("127.0.0.1:9092", "t", 1, (short) 1, 0, Duration.ofSeconds(5)),
+            new RelayProperties.Relay(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1), 16,
+                    Duration.ofSeconds(25), 1000, 1024)), meters);
+
+    static byte[] line(String s) {
+        return s.getBytes();
+    }
+
+    @Test
+    void deliversToTheTopicsSubscribersAndToSubscribeAllOnlyForXmtpTopics() {
+        Subscriber a = registry.subscribe(List.of("/xmtp/0/m-a/proto"));
+        Subscriber b = registry.subscribe(List.of("/xmtp/0/m-b/proto", "/xmtp/0/m-a/proto"));
+        Subscriber all = registry.subscribeAll();
+        registry.dispatch("/xmtp/0/m-a/proto", () -> line("1"));
+        registry.dispatch("/xmtp/0/m-b/proto", () -> line("2"));
+        registry.dispatch("other-topic", () -> line("3"));
+        registry.stop();
+        StepVerifier.create(a.lines().map(String::new)).expectNext("1").verifyComplete();
+        StepVerifier.create(b.lines().map(String::new)).expectNext("1", "2").verifyComplete();
+        StepVerifier.create(all.lines().map(String::new)).expectNext("1", "2").verifyComplete();
+    }
+
+    @Test
+    void noLineIsMadeWhenNobodyListens() {
+        registry.dispatch("/xmtp/0/m-nobody/proto", () -> {
+            throw new AssertionError("the line was built for nobody");
+        });
+    }
+
+    /** A connection that reads nothing until told to. */
+    static final class StalledReader extends BaseSubscriber<byte[]> {
+        final List<String> received = new ArrayList<>();
+        Throwable error;
+
+        @Override
+        protected void hookOnSubscribe(Subscription subscription) {
+            // no demand: the client is not reading
+        }
+
+        @Override
+        protected void hookOnNext(byte[] value) {
+            received.add(new String(value));
+        }
+
+        @Override
+        protected void hookOnError(Throwable throwable) {
+            error = throwable;
+        }
+    }
+
+    @Test
+    void aSlowSubscriberIsClosedAndCountedWithoutHoldingUpTheOthers() {
+        Subscriber slow = registry.subscribe(List.of("/xmtp/0/m-x/proto"));
+        StalledReader stalled = new StalledReader();
+        slow.lines().subscribe(stalled);
+        Subscriber fast = registry.subscribe(List.of("/xmtp/0/m-x/proto"));
+        List<String> received = new ArrayList<>();
+        fast.lines().map(String::new).subscribe(received::add);
+        for (int i = 0; i < 40; i++) {
+            int n = i;
+            registry.dispatch("/xmtp/0/m-x/proto", () -> line("e" + n));
+        }
+        assertThat(received).hasSize(40);
+        assertThat(meters.get("relay.subscriber.overflow").counter().count()).isEqualTo(1.0);
+        stalled.request(Long.MAX_VALUE);
+        assertThat(stalled.error).isInstanceOf(Subscriber.Overflow.class);
+        assertThat(stalled.received).hasSizeLessThanOrEqualTo(16);
+        assertThat(meters.get("relay.subscribers").gauge().value()).isEqualTo(2.0);
+        registry.unsubscribe(slow);
+        registry.unsubscribe(slow);
+        assertThat(meters.get("relay.subscribers").gauge().value()).isEqualTo(1.0);
+        registry.dispatch("/xmtp/0/m-x/proto", () -> line("after"));
+        assertThat(received).hasSize(41).last().isEqualTo("after");
+    }
+
+    @Test
+    void unsubscribedStreamsGetNothingMore() {
+        Subscriber s = registry.subscribe(List.of("/xmtp/0/m-y/proto"));
+        registry.unsubscribe(s);
+        registry.dispatch("/xmtp/0/m-y/proto", () -> {
+            throw new AssertionError("no subscriber is left");
+        });
+        StepVerifier.create(s.lines()).verifyComplete();
+        assertThat(registry.openStreams()).isZero();
+    }
+}
