@@ -1,4 +1,7 @@
-// A first latency probe for the local network (JDK only): java bench/probe/Latency.java
+// A first latency probe for the local network. Publishes carry valid auth tokens (one wallet per client),
+// so it runs with xmtp-core on the classpath:
+//   java -cp "$(cat xmtp-core/target/classpath.txt):xmtp-core/target/classes" bench/probe/Latency.java
+// (xmtp-core/target/classpath.txt: mvn -q -pl xmtp-core dependency:build-classpath -Dmdep.outputFile=target/classpath.txt)
 //   -Dbase=http://127.0.0.1:5555  target; -DseqOnly=true sequential publishes only; -DloadOnly=true the 32-client phase only.
 // Phases: 3,000 warm-up publishes; 3,000 sequential 1 KiB publishes; publish-to-stream delivery of 4,000
 // envelopes paced at 200/s to one subscriber; 20 s of 32 concurrent publishing clients.
@@ -16,10 +19,23 @@ public class Latency {
         return "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"" + ts + "\",\"message\":\"" +
             Base64.getEncoder().encodeToString(payload.getBytes()) + "\"}]}";
     }
+    static final String ADMIN = System.getProperty("admin", "http://127.0.0.1:5556");
+    /** One wallet per client thread, put on the gateway's allow list so the rate limits do not skew the figures. */
+    static final ThreadLocal<String> TOKEN = ThreadLocal.withInitial(() -> {
+        var id = org.xmtpnode.core.crypto.Identities.random();
+        try {
+            http.send(HttpRequest.newBuilder(URI.create(ADMIN + "/actuator/wallets")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"list\":\"allow\",\"wallet\":\"" + id.walletAddress()
+                    + "\",\"action\":\"add\"}")).build(), HttpResponse.BodyHandlers.discarding());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot reach the gateway's admin API at " + ADMIN, e);
+        }
+        return id.token(System.currentTimeMillis() * 1_000_000L);
+    });
     static long publish(String topic, long ts, String payload) throws Exception {
         long t0 = System.nanoTime();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/message/v1/publish"))
-            .header("Content-Type","text/plain").POST(HttpRequest.BodyPublishers.ofString(body(topic, ts, payload))).build(),
+            .header("Content-Type","text/plain").header("Authorization", "Bearer " + TOKEN.get()).POST(HttpRequest.BodyPublishers.ofString(body(topic, ts, payload))).build(),
             HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) throw new IllegalStateException(r.body());
         return System.nanoTime() - t0;

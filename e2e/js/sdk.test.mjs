@@ -625,3 +625,62 @@ test('j. conversations.streamAllMessages(): bob receives V1 and V2 messages once
     await closeStream(stream);
   }
 });
+
+// ---------------------------------------------------------------------------
+// Identities and abuse: what the node enforces on top of the message API.
+
+async function rawPost(path, body, headers = {}) {
+  const res = await fetch(`${API_URL}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+test('k. the key directory serves the bundles the SDK published, for any address case', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const { alice, bob } = requireClients();
+  const hex = (bytes) => '0x' + Buffer.from(bytes).toString('hex');
+  for (const [client, version] of [[alice, 2], [bob, 1]]) {
+    let found;
+    for (let i = 0; i < 100 && !found; i++) { // the directory is fed from the envelope log
+      const res = await fetch(`${API_URL}/keys/v1/contacts/${client.address.toLowerCase()}`);
+      if (res.status === 200) {
+        const body = await res.json();
+        found = body.bundles.find((b) => b.version === version) ? body : undefined;
+      }
+      if (!found) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(found, `the key directory lists ${client.address}`);
+    assert.equal(found.walletAddress, client.address, 'answered in EIP-55 form');
+    const entry = found.bundles.find((b) => b.version === version);
+    assert.equal(entry.identityKey, hex(client.publicKeyBundle.identityKey.secp256k1Uncompressed.bytes));
+    assert.equal(entry.preKey, hex(client.publicKeyBundle.preKey.secp256k1Uncompressed.bytes));
+  }
+});
+
+test('l. publishes without a valid token get code 16; another wallet\'s contact topic gets code 7', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const { alice, bob } = requireClients();
+  const envelope = (topic) => ({ contentTopic: topic, timestampNs: String(Date.now() * 1e6), message: Buffer.from('x').toString('base64') });
+  const missing = await rawPost('/message/v1/publish', { envelopes: [envelope(`/xmtp/0/m-${RUN_ID}/proto`)] });
+  assert.equal(missing.status, 401);
+  assert.equal(missing.body.code, 16);
+  const forged = await rawPost('/message/v1/publish', { envelopes: [envelope(`/xmtp/0/m-${RUN_ID}/proto`)] },
+    { Authorization: 'Bearer ' + Buffer.from('forged token').toString('base64') });
+  assert.equal(forged.status, 401);
+  assert.equal(forged.body.code, 16);
+
+  // alice's own SDK token on bob's contact topic: ownership is checked before the bundle
+  const token = await alice.apiClient.authCache.getToken();
+  const spoof = await rawPost('/message/v1/publish', { envelopes: [envelope(`/xmtp/0/contact-${bob.address}/proto`)] },
+    { Authorization: `Bearer ${token}` });
+  assert.equal(spoof.status, 403);
+  assert.equal(spoof.body.code, 7);
+
+  // alice's own contact topic with a bundle she did not sign
+  const unsigned = await rawPost('/message/v1/publish', { envelopes: [envelope(`/xmtp/0/contact-${alice.address}/proto`)] },
+    { Authorization: `Bearer ${token}` });
+  assert.equal(unsigned.status, 400);
+  assert.equal(unsigned.body.code, 3);
+  assert.match(unsigned.body.message, /contact bundle/);
+});

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -33,6 +35,7 @@ public final class Devnet implements AutoCloseable {
     /** The services in start order; each is one Spring Boot application. */
     public enum Service {
         TOPIC("topic-service"),
+        KEYSTORE("keystore-service"),
         RELAY("relay-service"),
         GATEWAY("gateway-service");
 
@@ -45,11 +48,21 @@ public final class Devnet implements AutoCloseable {
 
     /** What to start and where. */
     public record Options(Path root, Path dataDir, int gatewayPort, int kafkaPort, int postgresPort,
-                          int redisPort, String nodeId, int relays, List<String> jvmOptions) {
+                          int redisPort, String nodeId, int relays, List<String> jvmOptions,
+                          Map<Service, List<String>> serviceArgs) {
 
         public static Options defaults(Path root) {
             return new Options(root, root.resolve(".devnet"), 5555, 19092, 15432, 6379, "node-1", 1,
-                    List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"));
+                    List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"), Map.of());
+        }
+
+        /** The same with extra {@code --key=value} arguments for one service. */
+        public Options withArgs(Service service, String... args) {
+            Map<Service, List<String>> all = new EnumMap<>(Service.class);
+            all.putAll(serviceArgs);
+            all.put(service, concat(all.getOrDefault(service, List.of()), args));
+            return new Options(root, dataDir, gatewayPort, kafkaPort, postgresPort, redisPort, nodeId, relays,
+                    jvmOptions, all);
         }
 
         /**
@@ -57,14 +70,15 @@ public final class Devnet implements AutoCloseable {
          * devnet. {@code relays} relay instances share the node's store; the gateway routes to the first.
          */
         public static Options ephemeral(Path root, Path dataDir, int relays) {
-            return new Options(root, dataDir, 0, 0, 0, 0, "node-1", relays,
-                    List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"));
+            return new Options(root, dataDir, 0, 0, 0, 6379, "node-1", relays,
+                    List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"), Map.of());
         }
     }
 
     private final List<AutoCloseable> infrastructure = new ArrayList<>();
     private final List<ServiceProcess> processes = new ArrayList<>();
     private int gatewayPort;
+    private int gatewayManagementPort;
 
     private Devnet() {
     }
@@ -87,8 +101,9 @@ public final class Devnet implements AutoCloseable {
             System.out.println("devnet: stopped");
             stopped.countDown();
         }, "devnet-shutdown"));
-        System.out.printf(Locale.ROOT, "devnet ready in %.1f s: XMTP API at http://127.0.0.1:%d (logs in %s, Ctrl-C stops)%n",
-                (System.nanoTime() - started) / 1e9, devnet.gatewayPort(), options.dataDir().resolve("logs"));
+        System.out.printf(Locale.ROOT, "devnet ready in %.1f s: XMTP API at http://127.0.0.1:%d, admin and metrics at %s"
+                        + " (logs in %s, Ctrl-C stops)%n", (System.nanoTime() - started) / 1e9, devnet.gatewayPort(),
+                devnet.gatewayManagementUrl(), options.dataDir().resolve("logs"));
         devnet.awaitAnyExit();
         log.error("a service exited; stopping the devnet (see its log in {})", options.dataDir().resolve("logs"));
         System.exit(1);
@@ -112,7 +127,7 @@ public final class Devnet implements AutoCloseable {
             }
         }
         return new Options(d.root(), dataDir, gatewayPort, d.kafkaPort(), d.postgresPort(), d.redisPort(), nodeId,
-                d.relays(), d.jvmOptions());
+                d.relays(), d.jvmOptions(), d.serviceArgs());
     }
 
     /** Starts the infrastructure and the services and waits until every service is ready. */
@@ -138,16 +153,19 @@ public final class Devnet implements AutoCloseable {
         Postgres postgres = Postgres.embedded(o.dataDir().resolve("postgres"), o.postgresPort());
         infrastructure.add(postgres);
         postgres.ensureDatabase("xmtp");
+        postgres.ensureDatabase("xmtp_keystore");
         Redis redis = Redis.localOrEmbedded(o.redisPort());
         infrastructure.add(redis);
 
         int topicPort = Ports.free();
+        int keystorePort = Ports.free();
         List<Integer> relayPorts = new ArrayList<>();
         for (int i = 0; i < Math.max(1, o.relays()); i++) {
             relayPorts.add(Ports.free());
         }
         int relayPort = relayPorts.get(0);
         gatewayPort = o.gatewayPort() == 0 ? Ports.free() : o.gatewayPort();
+        gatewayManagementPort = o.gatewayPort() == 0 ? Ports.free() : o.gatewayPort() + 1;
         List<String> common = List.of(
                 "--xmtp.node.id=" + o.nodeId(),
                 "--xmtp.kafka.bootstrap-servers=" + kafka.bootstrapServers());
@@ -155,6 +173,10 @@ public final class Devnet implements AutoCloseable {
         launch(o, Service.TOPIC, "", topicPort, concat(common,
                 "--spring.datasource.url=" + postgres.jdbcUrl("xmtp"),
                 "--spring.datasource.username=" + postgres.user()));
+        launch(o, Service.KEYSTORE, "", keystorePort, concat(common,
+                "--spring.datasource.url=" + postgres.jdbcUrl("xmtp_keystore"),
+                "--spring.datasource.username=" + postgres.user(),
+                "--spring.data.redis.port=" + redis.port()));
         for (int i = 0; i < relayPorts.size(); i++) {
             launch(o, Service.RELAY, i == 0 ? "" : "-" + (i + 1), relayPorts.get(i), concat(common,
                     "--xmtp.relay.store-url=http://127.0.0.1:" + topicPort));
@@ -163,6 +185,8 @@ public final class Devnet implements AutoCloseable {
                 "--server.address=127.0.0.1",
                 "--xmtp.gateway.relay-url=http://127.0.0.1:" + relayPort,
                 "--xmtp.gateway.store-url=http://127.0.0.1:" + topicPort,
+                "--xmtp.gateway.keystore-url=http://127.0.0.1:" + keystorePort,
+                "--management.server.port=" + gatewayManagementPort,
                 "--spring.data.redis.port=" + redis.port()));
         for (ServiceProcess p : processes) {
             p.awaitReady(Duration.ofSeconds(180));
@@ -185,6 +209,8 @@ public final class Devnet implements AutoCloseable {
         command.add(jar.toString());
         command.add("--server.port=" + port);
         command.addAll(args);
+        command.addAll(o.serviceArgs().getOrDefault(service, List.of()));
+        int healthPort = service == Service.GATEWAY ? gatewayManagementPort : port;
         Path logFile = o.dataDir().resolve("logs").resolve(service.module + instance + ".log");
         try {
             Files.createDirectories(o.dataDir().resolve("tmp"));
@@ -192,7 +218,7 @@ public final class Devnet implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
                     .start();
-            processes.add(new ServiceProcess(service, port, process, logFile));
+            processes.add(new ServiceProcess(service, port, healthPort, process, logFile));
             log.info("started {} on port {} (pid {}, log {})", service.module, port, process.pid(), logFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + service.module, e);
@@ -216,6 +242,11 @@ public final class Devnet implements AutoCloseable {
 
     public int gatewayPort() {
         return gatewayPort;
+    }
+
+    /** Health, metrics and the wallet lists' admin API of the gateway (not the public port). */
+    public String gatewayManagementUrl() {
+        return "http://127.0.0.1:" + gatewayManagementPort;
     }
 
     public String apiUrl() {
@@ -266,11 +297,11 @@ public final class Devnet implements AutoCloseable {
         infrastructure.clear();
     }
 
-    private record ServiceProcess(Service service, int port, Process process, Path logFile) {
+    private record ServiceProcess(Service service, int port, int healthPort, Process process, Path logFile) {
 
         void awaitReady(Duration timeout) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            URI readiness = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
+            URI readiness = URI.create("http://127.0.0.1:" + healthPort + "/actuator/health/readiness");
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {

@@ -21,24 +21,50 @@ final class Api {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
+    private final String token;
+    private final String forwardedFor;
 
     Api(String base) {
+        this(base, null, null);
+    }
+
+    private Api(String base, String token, String forwardedFor) {
         this.base = base;
+        this.token = token;
+        this.forwardedFor = forwardedFor;
+    }
+
+    /** The same API, sending this auth token with every request. */
+    Api withToken(String token) {
+        return new Api(base, token, forwardedFor);
+    }
+
+    /** The same API, as a client behind a proxy that names it in X-Forwarded-For. */
+    Api forwardedFor(String ip) {
+        return new Api(base, token, ip);
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "text/plain;charset=UTF-8")
-                .header("X-Client-Version", "xmtp-js/13.0.4")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return postBytes(path, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     HttpResponse<String> postBytes(String path, byte[] body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "text/plain;charset=UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("X-Client-Version", "xmtp-js/13.0.4");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (forwardedFor != null) {
+            b.header("X-Forwarded-For", forwardedFor);
+        }
+        return HTTP.send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static String envelope(String topic, long timeNs, byte[] message) {

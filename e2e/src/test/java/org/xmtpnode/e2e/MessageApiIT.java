@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.devnet.Devnet;
 
 /** The message API through the gateway of a running local network (two relay instances). */
@@ -24,7 +25,7 @@ class MessageApiIT {
     @BeforeAll
     static void network() {
         Devnet devnet = SharedDevnet.get();
-        gateway = new Api(devnet.apiUrl());
+        gateway = new Api(devnet.apiUrl()).withToken(Identities.random().token(System.currentTimeMillis() * 1_000_000L));
         secondRelay = new Api("http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(1));
     }
 

@@ -7,6 +7,9 @@ import org.xmtpnode.devnet.Devnet;
 /** One local network per test JVM (two relay instances), stopped when the JVM exits. */
 final class SharedDevnet {
 
+    static final int PUBLISH_PER_MINUTE = 6_000;
+    static final int PUBLISH_BURST = 300;
+
     private static Devnet devnet;
 
     private SharedDevnet() {
@@ -17,7 +20,10 @@ final class SharedDevnet {
             try {
                 Path root = Path.of(System.getProperty("xmtp.root", "..")).toAbsolutePath().normalize();
                 Path data = Files.createTempDirectory("devnet-");
-                devnet = Devnet.start(Devnet.Options.ephemeral(root, data, 2));
+                // publish buckets small enough that a test can empty one in a few requests
+                devnet = Devnet.start(Devnet.Options.ephemeral(root, data, 2).withArgs(Devnet.Service.GATEWAY,
+                        "--xmtp.gateway.rate-limits.publish.per-minute=" + PUBLISH_PER_MINUTE,
+                        "--xmtp.gateway.rate-limits.publish.burst=" + PUBLISH_BURST));
                 Devnet started = devnet;
                 Runtime.getRuntime().addShutdownHook(new Thread(started::close, "devnet-stop"));
             } catch (java.io.IOException e) {

@@ -2,9 +2,10 @@ package org.xmtpnode.keystore;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** The keystore service's application; its features arrive in a later step (see the README's roadmap). */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class KeystoreServiceApplication {
 
     public static void main(String[] args) {

@@ -43,9 +43,11 @@ public record RelayProperties(@Valid Node node, @Valid Kafka kafka, @Valid Relay
      * @param heartbeatInterval how often an idle stream gets {@code {"result":{}}}
      * @param dedupeWindow      how many recent digests the fan-out remembers to stream a duplicate only once
      * @param maxRequestBytes   largest request body read (publish: a few envelopes of up to 1 MiB, in base64)
+     * @param authRequired      publishes need a wallet's auth token (turn off only for local experiments)
+     * @param tokenCacheSize    verified tokens remembered until they expire
      */
     public record Relay(@NotNull URI storeUrl, @NotNull Duration storeTimeout, @Min(16) int subscriberBuffer,
                         @NotNull Duration heartbeatInterval, @Min(1000) int dedupeWindow,
-                        @Min(1024) int maxRequestBytes) {
+                        @Min(1024) int maxRequestBytes, boolean authRequired, @Min(1) int tokenCacheSize) {
     }
 }

@@ -29,7 +29,7 @@ public class PublishController {
     public Mono<ResponseEntity<byte[]>> publish(ServerHttpRequest http) {
         return RequestBodies.read(http, maxBodyBytes)
                 .map(body -> WireJson.parse(body, PublishRequest.newBuilder()).build())
-                .flatMap(publisher::publish)
+                .flatMap(request -> publisher.publish(request, http.getHeaders().getFirst("Authorization")))
                 .thenReturn(ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(EMPTY_OBJECT));
     }
 }

@@ -1,6 +1,7 @@
 package org.xmtpnode.relay.publish;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
@@ -9,9 +10,12 @@ import org.springframework.stereotype.Service;
 import org.xmtpnode.core.ApiException;
 import org.xmtpnode.core.EnvelopeDigest;
 import org.xmtpnode.core.Envelopes;
+import org.xmtpnode.core.TopicOwnership;
 import org.xmtpnode.core.Topics;
+import org.xmtpnode.core.crypto.TokenCache;
 import org.xmtpnode.proto.api.Envelope;
 import org.xmtpnode.proto.api.PublishRequest;
+import org.xmtpnode.relay.config.RelayProperties;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,16 +32,30 @@ public class PublishService {
     private final MeterRegistry meters;
     private final Counter envelopesPublished;
 
-    public PublishService(StoreClient store, EnvelopeProducer producer, MeterRegistry meters) {
+    private final TokenCache tokens;
+    private final boolean authRequired;
+
+    public PublishService(StoreClient store, EnvelopeProducer producer, MeterRegistry meters, RelayProperties properties) {
         this.store = store;
         this.producer = producer;
         this.meters = meters;
         this.envelopesPublished = Counter.builder("relay.publish.envelopes")
                 .description("envelopes acknowledged to clients").register(meters);
+        this.tokens = new TokenCache(properties.relay().tokenCacheSize());
+        this.authRequired = properties.relay().authRequired();
+        Gauge.builder("relay.auth.tokens.cached", tokens, TokenCache::size).register(meters);
     }
 
-    public Mono<Void> publish(PublishRequest request) {
-        Envelopes.validate(request);
+    /**
+     * @param authorization the {@code Authorization} header: a token of the wallet that publishes
+     */
+    public Mono<Void> publish(PublishRequest request, String authorization) {
+        try {
+            check(request, authorization);
+        } catch (ApiException e) {
+            refused(e);
+            throw e;
+        }
         List<Envelope> all = request.getEnvelopesList();
         List<Envelope> durable = new ArrayList<>(all.size());
         List<byte[]> digests = new ArrayList<>(all.size());
@@ -55,6 +73,24 @@ public class PublishService {
                     sample.stop(timer("ok"));
                 })
                 .doOnError(e -> sample.stop(timer(e instanceof ApiException api ? api.code().name().toLowerCase() : "error")));
+    }
+
+    /** Authentication, then the envelopes, then who may publish where: nothing is stored unless all pass. */
+    private void check(PublishRequest request, String authorization) {
+        String wallet = authRequired ? tokens.verifyHeader(authorization).walletAddress() : null;
+        Envelopes.validate(request);
+        for (Envelope e : request.getEnvelopesList()) {
+            if (wallet != null) {
+                TopicOwnership.check(e.getContentTopic(), e.getMessage(), wallet);
+            }
+        }
+    }
+
+    private void refused(ApiException e) {
+        String reason = e instanceof TopicOwnership.InvalidContactBundle ? "invalid_contact_bundle"
+                : e.code().name().toLowerCase();
+        Counter.builder("relay.publish.refused").description("publishes refused before anything was stored")
+                .tag("reason", reason).register(meters).increment();
     }
 
     private Timer timer(String outcome) {

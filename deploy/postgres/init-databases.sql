@@ -1,0 +1,12 @@
+-- Extra databases of the local docker compose stack (docker-compose.yml).
+--
+-- Mounted into /docker-entrypoint-initdb.d/ of the postgres image, which runs
+-- it once, when the data volume is empty, with psql connected as
+-- POSTGRES_USER to POSTGRES_DB ("xmtp", topic-service's database).
+-- CREATE DATABASE without OWNER makes the executing role, i.e. POSTGRES_USER
+-- (the same user the services log in with), the owner.
+--
+-- One database per service: no service reads another's.
+--   xmtp           topic-service     (created by the image from POSTGRES_DB)
+--   xmtp_keystore  keystore-service  (Flyway creates its schema on start-up)
+CREATE DATABASE xmtp_keystore;

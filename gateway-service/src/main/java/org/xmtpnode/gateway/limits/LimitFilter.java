@@ -1,0 +1,130 @@
+package org.xmtpnode.gateway.limits;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.xmtpnode.core.ApiException;
+import org.xmtpnode.core.GrpcCode;
+import org.xmtpnode.core.WireJson;
+import org.xmtpnode.core.crypto.AuthTokens;
+import org.xmtpnode.core.crypto.TokenCache;
+import org.xmtpnode.gateway.config.GatewayProperties;
+import org.xmtpnode.proto.api.BatchQueryRequest;
+import org.xmtpnode.proto.api.PublishRequest;
+import reactor.core.publisher.Mono;
+
+/**
+ * The public entry's checks before a request reaches a node: a publish needs a valid auth token
+ * (401 / code 16), a denied wallet is refused (403 / code 7), and every call takes its cost from the
+ * client's token buckets (429 / code 8 with {@code Retry-After} when they are empty).
+ */
+@Component
+public class LimitFilter implements GlobalFilter, Ordered {
+
+    private static final String PUBLISH = "/message/v1/publish";
+    private static final String BATCH_QUERY = "/message/v1/batch-query";
+
+    private final RateLimiter limiter;
+    private final ClientAddress clientAddress;
+    private final TokenCache tokens;
+    private final boolean authRequired;
+
+    public LimitFilter(RateLimiter limiter, GatewayProperties properties, MeterRegistry meters) {
+        this.limiter = limiter;
+        this.clientAddress = new ClientAddress(properties.trustedProxies());
+        this.tokens = new TokenCache(properties.tokenCacheSize());
+        this.authRequired = properties.authRequired();
+        io.micrometer.core.instrument.Gauge.builder("gateway.auth.tokens.cached", tokens, TokenCache::size).register(meters);
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        return Mono.defer(() -> check(exchange, chain));
+    }
+
+    private Mono<Void> check(ServerWebExchange exchange, GatewayFilterChain chain) {
+        String path = exchange.getRequest().getPath().value();
+        String ip = clientAddress.of(exchange.getRequest());
+        if (PUBLISH.equals(path)) {
+            AuthTokens.Verified token = null;
+            if (authRequired) {
+                token = tokens.verifyHeader(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+            }
+            String wallet = token == null ? null : token.walletAddress();
+            return withBody(exchange, chain, body -> envelopes(body),
+                    cost -> limiter.take(RateLimiter.Kind.PUBLISH, ip, wallet, cost));
+        }
+        if (BATCH_QUERY.equals(path)) {
+            return withBody(exchange, chain, LimitFilter::queries,
+                    cost -> limiter.take(RateLimiter.Kind.READ, ip, null, cost));
+        }
+        return limiter.take(RateLimiter.Kind.READ, ip, null, 1)
+                .flatMap(decision -> decide(decision, exchange, chain));
+    }
+
+    /** Reads (and keeps, for the route) the body to learn the cost, then takes it. */
+    private Mono<Void> withBody(ServerWebExchange exchange, GatewayFilterChain chain,
+                                java.util.function.ToLongFunction<byte[]> cost,
+                                java.util.function.LongFunction<Mono<RateLimiter.Decision>> take) {
+        return ServerWebExchangeUtils.cacheRequestBodyAndRequest(exchange, cached -> {
+            DataBuffer body = exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR);
+            byte[] bytes = new byte[0];
+            if (body != null) {
+                bytes = new byte[body.readableByteCount()];
+                body.toByteBuffer(0, java.nio.ByteBuffer.wrap(bytes), 0, bytes.length);
+            }
+            long n = Math.max(1, cost.applyAsLong(bytes));
+            ServerWebExchange next = exchange.mutate().request(cached).build();
+            return take.apply(n).flatMap(decision -> decide(decision, next, chain));
+        });
+    }
+
+    private static long envelopes(byte[] body) {
+        try {
+            return WireJson.parse(body, PublishRequest.newBuilder()).getEnvelopesCount();
+        } catch (ApiException e) {
+            return 1; // the relay answers the parse error
+        }
+    }
+
+    private static long queries(byte[] body) {
+        try {
+            return WireJson.parse(body, BatchQueryRequest.newBuilder()).getRequestsCount();
+        } catch (ApiException e) {
+            return 1;
+        }
+    }
+
+    private Mono<Void> decide(RateLimiter.Decision decision, ServerWebExchange exchange, GatewayFilterChain chain) {
+        return switch (decision.outcome()) {
+            case ALLOWED, FAILED_OPEN -> chain.filter(exchange);
+            case DENIED -> Mono.error(new ApiException(GrpcCode.PERMISSION_DENIED, "this wallet may not use this node"));
+            case LIMITED -> tooMany(exchange.getResponse(), decision.waitMillis());
+        };
+    }
+
+    private static Mono<Void> tooMany(ServerHttpResponse response, long waitMillis) {
+        long seconds = Math.max(1, (waitMillis + 999) / 1000);
+        response.setStatusCode(HttpStatus.TOO_MANY_REQUESTS);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        byte[] body = WireJson.errorBody(GrpcCode.RESOURCE_EXHAUSTED,
+                "rate limit exceeded, retry in " + seconds + " s");
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 20;
+    }
+
+}

@@ -1,0 +1,179 @@
+package org.xmtpnode.keystore.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.xmtpnode.core.EnvelopeLog;
+import org.xmtpnode.core.TopicOwnership;
+import org.xmtpnode.core.crypto.ContactBundles;
+import org.xmtpnode.core.crypto.Ethereum;
+import org.xmtpnode.keystore.config.KeystoreProperties;
+import org.xmtpnode.keystore.directory.ContactCache;
+import org.xmtpnode.keystore.directory.KeyDirectory;
+import org.xmtpnode.proto.api.Envelope;
+
+/**
+ * Feeds the key directory from the envelope log: {@code contact-<wallet>} envelopes whose bundle is
+ * signed by that wallet (others are counted in {@code keystore.signature.invalid} and skipped) and
+ * {@code privatestore-<wallet>/key_bundle} envelopes. Offsets are committed after the rows, so a crash
+ * replays rather than skips; replays are harmless (a row only moves forward in envelope time).
+ */
+@Component
+public class KeyIngestor implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyIngestor.class);
+
+    private final KeystoreProperties properties;
+    private final KeyDirectory directory;
+    private final ContactCache cache;
+    private final MeterRegistry meters;
+    private final Counter contacts;
+    private final Counter privateBundles;
+    private volatile boolean running;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private Thread thread;
+
+    public KeyIngestor(KeystoreProperties properties, KeyDirectory directory, ContactCache cache, MeterRegistry meters) {
+        this.properties = properties;
+        this.directory = directory;
+        this.cache = cache;
+        this.meters = meters;
+        this.contacts = Counter.builder("keystore.bundles.stored").tag("kind", "contact").register(meters);
+        this.privateBundles = Counter.builder("keystore.bundles.stored").tag("kind", "private").register(meters);
+    }
+
+    @Override
+    public void start() {
+        KeystoreProperties.Kafka k = properties.kafka();
+        EnvelopeLog.ensureTopic(k.bootstrapServers(), k.topic(), k.partitions(), k.replicationFactor());
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "keystore-service." + properties.node().id());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumer = new KafkaConsumer<>(p);
+        consumer.subscribe(List.of(k.topic()));
+        running = true;
+        thread = new Thread(this::run, "key-ingest");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    if (!handleUntilDone(r)) {
+                        return;
+                    }
+                    offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                }
+                if (!offsets.isEmpty()) {
+                    try {
+                        consumer.commitSync(offsets);
+                    } catch (RuntimeException e) {
+                        log.warn("offset commit failed, the batch will be replayed: {}", e.toString());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** @return false when stopped before the record was handled */
+    private boolean handleUntilDone(ConsumerRecord<byte[], byte[]> r) {
+        long backoff = 100;
+        while (running) {
+            try {
+                handle(r);
+                return true;
+            } catch (org.springframework.dao.DataAccessException e) {
+                log.warn("key directory write failed, retrying in {} ms: {}", backoff, e.toString());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
+        return false;
+    }
+
+    void handle(ConsumerRecord<byte[], byte[]> r) {
+        Envelope envelope;
+        try {
+            envelope = Envelope.parseFrom(r.value());
+        } catch (Exception e) {
+            return;
+        }
+        String topic = envelope.getContentTopic();
+        String owner = TopicOwnership.owner(topic);
+        if (owner == null || !Ethereum.isAddress(owner)) {
+            return;
+        }
+        String wallet = Ethereum.checksum(owner);
+        if (TopicOwnership.isContactTopic(topic)) {
+            ContactBundles.Verified verified;
+            try {
+                verified = ContactBundles.verify(envelope.getMessage(), wallet);
+            } catch (ContactBundles.InvalidBundleException e) {
+                Counter.builder("keystore.signature.invalid").description("contact bundles refused by signature checks")
+                        .register(meters).increment();
+                log.info("skipped an invalid contact bundle for {}: {}", wallet, e.getMessage());
+                return;
+            }
+            if (directory.saveContact(verified, envelope.getMessage().toByteArray(), envelope.getTimestampNs())) {
+                contacts.increment();
+                cache.evict(wallet);
+            }
+        } else if (directory.savePrivateKeyBundle(wallet, envelope.getMessage().toByteArray(), envelope.getTimestampNs())) {
+            privateBundles.increment();
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
