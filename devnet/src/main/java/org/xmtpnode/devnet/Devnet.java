@@ -78,6 +78,9 @@ public final class Devnet implements AutoCloseable {
     private final List<AutoCloseable> infrastructure = new ArrayList<>();
     private final List<ServiceProcess> processes = new ArrayList<>();
     private int gatewayPort;
+    private EmbeddedKafka kafka;
+    private Path kafkaDir;
+    private Postgres postgres;
     private int gatewayManagementPort;
 
     private Devnet() {
@@ -148,9 +151,10 @@ public final class Devnet implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        EmbeddedKafka kafka = EmbeddedKafka.start(o.dataDir().resolve("kafka"), o.kafkaPort());
-        infrastructure.add(kafka);
-        Postgres postgres = Postgres.embedded(o.dataDir().resolve("postgres"), o.postgresPort());
+        kafkaDir = o.dataDir().resolve("kafka");
+        kafka = EmbeddedKafka.start(kafkaDir, o.kafkaPort());
+        infrastructure.add(() -> kafka.close());
+        postgres = Postgres.embedded(o.dataDir().resolve("postgres"), o.postgresPort());
         infrastructure.add(postgres);
         postgres.ensureDatabase("xmtp");
         postgres.ensureDatabase("xmtp_keystore");
@@ -218,7 +222,7 @@ public final class Devnet implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
                     .start();
-            processes.add(new ServiceProcess(service, port, healthPort, process, logFile));
+            processes.add(new ServiceProcess(service, port, healthPort, process, logFile, List.copyOf(command)));
             log.info("started {} on port {} (pid {}, log {})", service.module, port, process.pid(), logFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + service.module, e);
@@ -256,6 +260,71 @@ public final class Devnet implements AutoCloseable {
     /** The ports of a service's running instances, in start order (tests reach services directly). */
     public List<Integer> ports(Service service) {
         return processes.stream().filter(p -> p.service == service).map(ServiceProcess::port).toList();
+    }
+
+    /** Fault tests: stops the Kafka broker (the services see it vanish). */
+    public synchronized void stopKafka() {
+        kafka.close();
+    }
+
+    /** Fault tests: starts the broker again on the same port, with the same log. */
+    public synchronized void startKafka() {
+        kafka = EmbeddedKafka.start(kafkaDir, kafka.port());
+    }
+
+    public void stopPostgres() {
+        postgres.stop();
+    }
+
+    public void startPostgres() {
+        postgres.start();
+    }
+
+    /**
+     * Graceful restart of one service instance: SIGTERM, wait for its exit, start it again with the
+     * same command (same port), wait until it is ready.
+     *
+     * @return the stopped process's exit code
+     */
+    public int restart(Service service, int instance, Duration readyTimeout) {
+        ServiceProcess old = processes.stream().filter(p -> p.service == service).skip(instance).findFirst().orElseThrow();
+        old.process.destroy();
+        int exit;
+        try {
+            if (!old.process.waitFor(60, TimeUnit.SECONDS)) {
+                old.process.destroyForcibly();
+                throw new IllegalStateException(service.module + " did not stop within 60 s of SIGTERM");
+            }
+            exit = old.process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        try {
+            Process process = new ProcessBuilder(old.command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(old.logFile.toFile())).start();
+            ServiceProcess fresh = new ServiceProcess(service, old.port, old.healthPort, process, old.logFile, old.command);
+            processes.set(processes.indexOf(old), fresh);
+            fresh.awaitReady(readyTimeout);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return exit;
+    }
+
+    /** The readiness status code of one instance (200 ready, 503 not ready, -1 not answering). */
+    public int readiness(Service service, int instance) {
+        ServiceProcess p = processes.stream().filter(s -> s.service == service).skip(instance).findFirst().orElseThrow();
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + p.healthPort + "/actuator/health/readiness"))
+                    .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     void awaitAnyExit() throws InterruptedException {
@@ -297,7 +366,8 @@ public final class Devnet implements AutoCloseable {
         infrastructure.clear();
     }
 
-    private record ServiceProcess(Service service, int port, int healthPort, Process process, Path logFile) {
+    private record ServiceProcess(Service service, int port, int healthPort, Process process, Path logFile,
+                                  List<String> command) {
 
         void awaitReady(Duration timeout) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();

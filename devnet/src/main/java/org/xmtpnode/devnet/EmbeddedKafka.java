@@ -27,6 +27,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final int port;
+    private boolean closed;
 
     private EmbeddedKafka(KafkaRaftServer server, int port) {
         this.server = server;
@@ -112,7 +113,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         server.shutdown();
         server.awaitShutdown();
     }

@@ -26,14 +26,20 @@ public final class Postgres implements AutoCloseable {
     private final int port;
     private final String user;
     private final String password;
-    private final EmbeddedPostgres embedded;
+    private EmbeddedPostgres embedded;
+    private final Path embeddedDataDir;
 
     private Postgres(String host, int port, String user, String password, EmbeddedPostgres embedded) {
+        this(host, port, user, password, embedded, null);
+    }
+
+    private Postgres(String host, int port, String user, String password, EmbeddedPostgres embedded, Path dataDir) {
         this.host = host;
         this.port = port;
         this.user = user;
         this.password = password;
         this.embedded = embedded;
+        this.embeddedDataDir = dataDir;
     }
 
     /** A server someone else runs (a container, say), reached with a password. */
@@ -57,20 +63,43 @@ public final class Postgres implements AutoCloseable {
 
     /** Starts PostgreSQL from the embedded binaries, keeping its data in {@code dataDir} across restarts. */
     public static Postgres embedded(Path dataDir, int port) {
+        EmbeddedPostgres pg = startEmbedded(dataDir, port == 0 ? Ports.free() : port);
+        return new Postgres("127.0.0.1", pg.getPort(), "postgres", "", pg, dataDir);
+    }
+
+    private static EmbeddedPostgres startEmbedded(Path dataDir, int port) {
         try {
             Files.createDirectories(dataDir);
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
-                    .setPort(port == 0 ? Ports.free() : port)
+                    .setPort(port)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("fsync", "on")
                     .start();
             log.info("embedded PostgreSQL listening on 127.0.0.1:{}, data in {}", pg.getPort(), dataDir);
-            return new Postgres("127.0.0.1", pg.getPort(), "postgres", "", pg);
+            return pg;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDir, e);
+        }
+    }
+
+    /** Stops an embedded server (fault tests); {@link #start} brings it back on the same port and data. */
+    public synchronized void stop() {
+        if (embeddedDataDir == null) {
+            throw new IllegalStateException("only an embedded PostgreSQL can be stopped here");
+        }
+        close();
+        embedded = null;
+    }
+
+    public synchronized void start() {
+        if (embeddedDataDir == null) {
+            throw new IllegalStateException("only an embedded PostgreSQL can be started here");
+        }
+        if (embedded == null) {
+            embedded = startEmbedded(embeddedDataDir, port);
         }
     }
 
@@ -131,7 +160,7 @@ public final class Postgres implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (embedded != null) {
             try {
                 embedded.close();

@@ -25,7 +25,39 @@ public final class WireJson {
     /** The stream heartbeat: a result the SDKs ignore (a blank line would make them reconnect). */
     public static final byte[] HEARTBEAT_LINE = "{\"result\":{}}\n".getBytes(StandardCharsets.US_ASCII);
 
+    /** Deepest nesting a request may have: the API's messages need 6; the cap keeps parsers off deep stacks. */
+    public static final int MAX_NESTING = 32;
+
     private WireJson() {
+    }
+
+    /** The deepest nesting of objects and arrays, strings skipped; stops counting past the cap. */
+    static int nestingDepth(String json) {
+        int depth = 0;
+        int max = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                if (++depth > max) {
+                    max = depth;
+                    if (max > MAX_NESTING) {
+                        return max;
+                    }
+                }
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
+        return max;
     }
 
     /**
@@ -46,6 +78,9 @@ public final class WireJson {
         }
         if (text.isBlank()) {
             text = "{}";
+        }
+        if (nestingDepth(text) > MAX_NESTING) {
+            throw ApiException.invalid("request body nests deeper than " + MAX_NESTING + " levels");
         }
         try {
             PARSER.merge(text, builder);

@@ -110,4 +110,15 @@ class WireJsonTest {
         assertThat(new String(WireJson.streamLineError(GrpcCode.RESOURCE_EXHAUSTED, "slow"), StandardCharsets.UTF_8))
                 .isEqualTo("{\"error\":{\"code\":8,\"message\":\"slow\",\"details\":[]}}\n");
     }
+
+    @Test
+    void deepNestingIsRefusedBeforeParsing() {
+        String deep = "{\"envelopes\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertThatThrownBy(() -> WireJson.parse(utf8(deep), PublishRequest.newBuilder()))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage()).contains("nests deeper"));
+        // brackets inside strings do not count
+        QueryRequest q = WireJson.parse(utf8("{\"contentTopics\":[\"" + "[{".repeat(50) + "\\\"\"]}"),
+                QueryRequest.newBuilder()).build();
+        assertThat(q.getContentTopics(0)).startsWith("[{[{");
+    }
 }

@@ -1,0 +1,257 @@
+package org.xmtpnode.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.xmtpnode.core.crypto.Identities;
+import org.xmtpnode.devnet.Devnet;
+
+/**
+ * Thousands of malformed and mutated requests, from a seeded generator ({@code -Dxmtp.fuzz.seed},
+ * {@code -Dxmtp.fuzz.cases}), to every public endpoint: never a 5xx, always a documented error shape
+ * and code, nothing stored by a refused publish, every service still ready afterwards.
+ */
+class BadInputFuzzIT {
+
+    static final long SEED = Long.getLong("xmtp.fuzz.seed", 20261125L);
+    static final int CASES = Integer.getInteger("xmtp.fuzz.cases", 3000);
+    static final Pattern WIRE_ERROR = Pattern.compile("\\{\"code\":(\\d+),\"message\":\".*\",\"details\":\\[]}", Pattern.DOTALL);
+    /** The codes each status may carry (PROTOCOL.md's pairs). */
+    static final Map<Integer, Integer> CODE_FOR_STATUS = Map.of(400, 3, 413, 3, 401, 16, 403, 7, 404, 5, 429, 8);
+
+    final Random random = new Random(SEED);
+    final Identities.Identity wallet = Identities.random();
+    final String token = wallet.token(System.currentTimeMillis() * 1_000_000L);
+    final List<String> refusedTopics = new ArrayList<>();
+    final Map<String, Integer> outcomes = new TreeMap<>();
+
+    @Test
+    void noInputBreaksTheNode() throws Exception {
+        Devnet devnet = SharedDevnet.get();
+        allow(devnet, "add"); // publishes are then never rate limited: every case reaches the checks
+        try {
+            for (int i = 0; i < CASES; i++) {
+                fuzzCase(devnet, i);
+            }
+        } finally {
+            allow(devnet, "remove");
+        }
+        System.out.printf("fuzz: %d cases, seed %d, outcomes %s%n", CASES, SEED, outcomes);
+        // nothing that was refused was stored
+        Api api = new Api(devnet.apiUrl());
+        for (int i = 0; i < refusedTopics.size(); i += 50) {
+            List<String> chunk = refusedTopics.subList(i, Math.min(refusedTopics.size(), i + 50));
+            StringBuilder batch = new StringBuilder("{\"requests\":[");
+            for (int j = 0; j < chunk.size(); j++) {
+                batch.append(j == 0 ? "" : ",").append("{\"contentTopics\":[").append(jsonString(chunk.get(j))).append("]}");
+            }
+            HttpResponse<String> r = api.forwardedFor(randomIp()).post("/message/v1/batch-query", batch.append("]}").toString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.body()).doesNotContain("\"contentTopic\"");
+        }
+        for (Devnet.Service s : Devnet.Service.values()) {
+            assertThat(devnet.readiness(s, 0)).as("%s still ready", s).isEqualTo(200);
+        }
+        assertThat(outcomes.keySet()).allMatch(k -> !k.startsWith("5"));
+    }
+
+    void fuzzCase(Devnet devnet, int i) throws Exception {
+        String topic = "/xmtp/0/m-fuzz-" + SEED + "-" + i + "/proto";
+        String path;
+        byte[] body;
+        String auth = "Bearer " + token;
+        int kind = random.nextInt(12);
+        switch (kind) {
+            case 0 -> { path = "/message/v1/publish"; body = utf8(truncate(validPublish(topic))); }
+            case 1 -> { path = "/message/v1/publish"; body = mutate(utf8(validPublish(topic))); }
+            case 2 -> { path = "/message/v1/publish"; body = utf8(wrongTypes(topic)); }
+            case 3 -> { path = "/message/v1/publish"; body = utf8(badValues(topic)); }
+            case 4 -> { path = "/message/v1/publish"; body = invalidUtf8(validPublish(topic)); }
+            case 5 -> {
+                path = "/message/v1/publish";
+                body = utf8(validPublish(topic));
+                auth = random.nextBoolean() ? "Bearer " + garbageBase64() : garbageText();
+            }
+            case 6 -> { // garbage as this wallet's contact bundle
+                path = "/message/v1/publish";
+                topic = "/xmtp/0/contact-" + wallet.walletAddress() + "/proto";
+                body = utf8(Api.publishBody(Api.envelope(topic, 1, randomBytes(random.nextInt(300)))));
+            }
+            case 7 -> { path = "/message/v1/query"; body = mutate(utf8(validQuery(topic))); }
+            case 8 -> { path = "/message/v1/batch-query"; body = utf8(hugeOrDeep()); }
+            case 9 -> { path = "/message/v1/subscribe"; body = utf8(badSubscribe()); }
+            case 10 -> { path = "/keys/v1/contacts/batch-query"; body = mutate(utf8("{\"walletAddresses\":[\"" + wallet.walletAddress() + "\"]}")); }
+            default -> { // an oversized body now and then (each is 9 MiB on the wire), else a huge envelope
+                path = "/message/v1/publish";
+                body = random.nextInt(10) == 0 ? new byte[9 * 1024 * 1024 + random.nextInt(1024)]
+                        : utf8(Api.publishBody(Api.envelope(topic, 1, randomBytes(1_048_215 + random.nextInt(1000)))));
+            }
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(devnet.apiUrl() + path))
+                .header("Content-Type", random.nextBoolean() ? "text/plain;charset=UTF-8" : "application/json")
+                .header("X-Forwarded-For", randomIp())
+                .timeout(java.time.Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (auth != null && !auth.isEmpty()) {
+            request.header("Authorization", auth);
+        }
+        HttpResponse<java.io.InputStream> r = Api.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        String text;
+        if (path.equals("/message/v1/subscribe") && r.statusCode() == 200) {
+            r.body().close(); // a valid subscription: nothing more to check
+            text = "";
+        } else {
+            text = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        int status = r.statusCode();
+        outcomes.merge(path + " " + status, 1, Integer::sum);
+        String what = "case " + i + " kind " + kind + " " + path + " -> " + status + " " + abbreviate(text);
+        assertThat(status).as(what).isLessThan(500);
+        if (status >= 400) {
+            if (path.startsWith("/keys/")) {
+                assertThat(r.headers().firstValue("Content-Type").orElse("")).as(what).contains("problem+json");
+            } else {
+                var m = WIRE_ERROR.matcher(text);
+                assertThat(m.matches()).as(what).isTrue();
+                assertThat(Integer.parseInt(m.group(1))).as(what).isEqualTo(CODE_FOR_STATUS.get(status));
+            }
+            if (path.equals("/message/v1/publish")) {
+                refusedTopics.add(topic);
+            }
+        }
+    }
+
+    String validPublish(String topic) {
+        List<String> envelopes = new ArrayList<>();
+        int n = 1 + random.nextInt(3);
+        for (int j = 0; j < n; j++) {
+            envelopes.add(Api.envelope(topic, 1 + random.nextInt(1_000_000), randomBytes(random.nextInt(200))));
+        }
+        return Api.publishBody(envelopes.toArray(String[]::new));
+    }
+
+    String validQuery(String topic) {
+        return "{\"contentTopics\":[\"" + topic + "\"],\"startTimeNs\":\"1\",\"endTimeNs\":\"99\",\"pagingInfo\":"
+                + "{\"limit\":" + random.nextInt(101) + ",\"direction\":\"SORT_DIRECTION_ASCENDING\"}}";
+    }
+
+    String truncate(String s) {
+        return s.substring(0, random.nextInt(Math.max(1, s.length() - 1)));
+    }
+
+    byte[] mutate(byte[] b) {
+        byte[] out = b.clone();
+        int flips = 1 + random.nextInt(4);
+        for (int k = 0; k < flips; k++) {
+            int at = random.nextInt(out.length);
+            switch (random.nextInt(3)) {
+                case 0 -> out[at] ^= (byte) (1 << random.nextInt(8));
+                case 1 -> {
+                    String structural = "{}[]\",:0-9eE\\";
+                    out[at] = (byte) structural.charAt(random.nextInt(structural.length()));
+                }
+                default -> out[at] = (byte) random.nextInt(256);
+            }
+        }
+        return out;
+    }
+
+    String wrongTypes(String topic) {
+        String[] odd = {"1", "-1", "true", "null", "[]", "{}", "\"x\"", "1e400", "[1,2,3]", "{\"a\":{\"b\":[]}}"};
+        String v = odd[random.nextInt(odd.length)];
+        return switch (random.nextInt(4)) {
+            case 0 -> "{\"envelopes\":" + v + "}";
+            case 1 -> "{\"envelopes\":[{\"contentTopic\":" + v + ",\"timestampNs\":\"1\",\"message\":\"\"}]}";
+            case 2 -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":" + v + ",\"message\":\"\"}]}";
+            default -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"1\",\"message\":" + v + "}]}";
+        };
+    }
+
+    String badValues(String topic) {
+        return switch (random.nextInt(6)) {
+            case 0 -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"99999999999999999999999\",\"message\":\"\"}]}";
+            case 1 -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"1\",\"message\":\"!!!" + random.nextInt() + "\"}]}";
+            case 2 -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "x".repeat(300) + "\",\"timestampNs\":\"1\",\"message\":\"\"}]}";
+            case 3 -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\\u0000\",\"timestampNs\":\"1\",\"message\":\"\"}]}";
+            case 4 -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"18446744073709551615\",\"message\":\"\"}]}";
+            default -> "{\"envelopes\":[" + (Api.envelope(topic, 1, new byte[0]) + ",").repeat(101) + Api.envelope(topic, 2, new byte[0]) + "]}";
+        };
+    }
+
+    byte[] invalidUtf8(String s) {
+        byte[] b = utf8(s);
+        byte[] out = new byte[b.length + 2];
+        int at = random.nextInt(b.length);
+        System.arraycopy(b, 0, out, 0, at);
+        out[at] = (byte) 0xC3;
+        out[at + 1] = (byte) 0x28;
+        System.arraycopy(b, at, out, at + 2, b.length - at);
+        return out;
+    }
+
+    String hugeOrDeep() {
+        return switch (random.nextInt(3)) {
+            case 0 -> "{\"requests\":" + "[".repeat(5_000 + random.nextInt(5_000)) + "]".repeat(10) + "}";
+            case 1 -> "{\"requests\":[" + "{\"contentTopics\":[\"/xmtp/0/a/proto\"]},".repeat(60) + "{}]}";
+            default -> "{\"requests\":[{\"contentTopics\":[" + "\"/xmtp/0/t/proto\",".repeat(150) + "\"x\"]}]}";
+        };
+    }
+
+    String badSubscribe() {
+        return switch (random.nextInt(4)) {
+            case 0 -> "{\"contentTopics\":[" + "\"/xmtp/0/t/proto\",".repeat(10_001) + "\"x\"]}";
+            case 1 -> "{\"contentTopics\":[]}";
+            case 2 -> "{\"contentTopics\":[\"" + "y".repeat(301) + "\"]}";
+            default -> "{\"contentTopics\":" + random.nextInt() + "}";
+        };
+    }
+
+    byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    String garbageBase64() {
+        return Base64.getEncoder().encodeToString(randomBytes(1 + random.nextInt(400)));
+    }
+
+    String garbageText() {
+        return new String(randomBytes(random.nextInt(40)), StandardCharsets.ISO_8859_1).replaceAll("[\\r\\n\\x00-\\x1f\\x7f-\\xff]", "");
+    }
+
+    String randomIp() {
+        return "198.18." + random.nextInt(256) + "." + random.nextInt(256);
+    }
+
+    void allow(Devnet devnet, String action) throws Exception {
+        HttpResponse<String> r = Api.HTTP.send(HttpRequest.newBuilder(URI.create(devnet.gatewayManagementUrl() + "/actuator/wallets"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"list\":\"allow\",\"wallet\":\"" + wallet.walletAddress()
+                        + "\",\"action\":\"" + action + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    static String jsonString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
+}

@@ -1,0 +1,200 @@
+package org.xmtpnode.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.xmtpnode.core.crypto.Identities;
+import org.xmtpnode.devnet.Devnet;
+
+/**
+ * Faults under continuous publishing and streaming, on a local network of its own: the Kafka broker
+ * and PostgreSQL stopped and restarted, every service restarted with SIGTERM, a subscriber that stops
+ * reading. The guarantee checked each time: every acknowledged envelope is stored and reached the
+ * subscriber (which resubscribes when its stream ends and queries for the gap); failures while a
+ * dependency is down are 503 / code 14 within a bounded time.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultIT {
+
+    static Devnet devnet;
+    static String token;
+
+    @BeforeAll
+    static void network() throws Exception {
+        Path root = Path.of(System.getProperty("xmtp.root", "..")).toAbsolutePath().normalize();
+        devnet = Devnet.start(Devnet.Options.ephemeral(root, Files.createTempDirectory("devnet-faults-"), 1)
+                .withArgs(Devnet.Service.GATEWAY, "--xmtp.gateway.rate-limits.enabled=false")
+                .withArgs(Devnet.Service.RELAY, "--xmtp.relay.subscriber-buffer=64", "--xmtp.kafka.delivery-timeout=3s"));
+        token = Identities.random().token(System.currentTimeMillis() * 1_000_000L);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (devnet != null) {
+            devnet.close();
+        }
+    }
+
+    static String topic(String what) {
+        return "/xmtp/0/m-fault-" + what + "-" + UUID.randomUUID() + "/proto";
+    }
+
+    /** Waits until every acknowledged envelope is stored and was received, then checks both. */
+    static void assertNothingAcknowledgedWasLost(Traffic traffic) throws Exception {
+        traffic.stopPublishing();
+        assertThat(traffic.acknowledged).as("publishes succeeded around the fault").isNotEmpty();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(traffic.acknowledgedButNotReceived()).isEmpty());
+        List<String> stored = storedMessages(traffic.topic);
+        assertThat(stored).containsAll(traffic.acknowledged);
+        System.out.printf("fault %s: acknowledged %d, failed %s, slowest failure %d ms, resubscribed %d times,"
+                + " acknowledged but lost 0%n", traffic.topic.replaceAll(".*m-fault-([a-z-]+)-.*", "$1"),
+                traffic.acknowledged.size(), traffic.failures, traffic.slowestFailureMs.get(), traffic.reconnects.get());
+    }
+
+    static List<String> storedMessages(String topic) throws Exception {
+        List<String> all = new ArrayList<>();
+        String cursor = null;
+        Api api = new Api(devnet.apiUrl());
+        do {
+            HttpResponse<String> r = api.post("/message/v1/query", "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":"
+                    + "{\"limit\":100,\"direction\":\"SORT_DIRECTION_ASCENDING\"" + (cursor == null ? "" : ",\"cursor\":" + cursor) + "}}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            var m = java.util.regex.Pattern.compile("\"message\":\"([^\"]+)\"").matcher(r.body());
+            while (m.find()) {
+                all.add(new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8));
+            }
+            int at = r.body().indexOf("\"cursor\":");
+            cursor = at < 0 ? null : r.body().substring(at + 9, r.body().indexOf("},\"direction\"", at) + 1);
+        } while (cursor != null);
+        return all;
+    }
+
+    static void assertFailuresWereUnavailable(Traffic traffic) {
+        assertThat(traffic.failures.keySet()).as("failures: %s", traffic.failureBodies).isNotEmpty();
+        for (String f : traffic.failureBodies) {
+            if (!f.startsWith("-1 ")) { // the gateway itself restarting refuses connections
+                assertThat(f).as("a failed publish is 503 / code 14").startsWith("503 {\"code\":14,");
+            }
+        }
+        assertThat(traffic.slowestFailureMs.get()).as("a failing publish answers within a bounded time").isLessThan(15_000);
+    }
+
+    @Test
+    @Order(1)
+    void kafkaStoppedForTenSeconds() throws Exception {
+        try (Traffic traffic = new Traffic(devnet.apiUrl(), token, topic("kafka"))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> traffic.acknowledged.size() >= 20);
+            devnet.stopKafka();
+            try {
+                Thread.sleep(10_000);
+            } finally {
+                devnet.startKafka();
+            }
+            int before = traffic.acknowledged.size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> traffic.acknowledged.size() > before + 20);
+            assertFailuresWereUnavailable(traffic);
+            assertNothingAcknowledgedWasLost(traffic);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void postgresStoppedAndRestarted() throws Exception {
+        try (Traffic traffic = new Traffic(devnet.apiUrl(), token, topic("postgres"))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> traffic.acknowledged.size() >= 20);
+            devnet.stopPostgres();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> devnet.readiness(Devnet.Service.TOPIC, 0) == 503);
+                Thread.sleep(5_000);
+            } finally {
+                devnet.startPostgres();
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> devnet.readiness(Devnet.Service.TOPIC, 0) == 200);
+            int before = traffic.acknowledged.size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> traffic.acknowledged.size() > before + 20);
+            assertFailuresWereUnavailable(traffic);
+            assertNothingAcknowledgedWasLost(traffic);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void everyServiceRestartedWithSigtermUnderTraffic() throws Exception {
+        for (Devnet.Service service : List.of(Devnet.Service.TOPIC, Devnet.Service.KEYSTORE, Devnet.Service.RELAY,
+                Devnet.Service.GATEWAY)) {
+            try (Traffic traffic = new Traffic(devnet.apiUrl(), token, topic("sigterm-" + service.name().toLowerCase()))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> traffic.acknowledged.size() >= 20);
+                int exit = devnet.restart(service, 0, Duration.ofSeconds(120));
+                assertThat(exit).as("%s exits cleanly on SIGTERM", service).isIn(0, 143);
+                int before = traffic.acknowledged.size();
+                await().atMost(Duration.ofSeconds(60)).until(() -> traffic.acknowledged.size() > before + 20);
+                assertNothingAcknowledgedWasLost(traffic);
+                if (service == Devnet.Service.RELAY || service == Devnet.Service.GATEWAY) {
+                    assertThat(traffic.reconnects.get()).as("the stream ended and the client resubscribed").isPositive();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aSubscriberThatStopsReadingIsClosedAndDelaysNoOne() throws Exception {
+        String topic = topic("slow");
+        // a client that subscribes and then never reads its socket
+        try (Socket slow = new Socket("127.0.0.1", URI.create(devnet.apiUrl()).getPort())) {
+            slow.setReceiveBufferSize(4096);
+            String body = "{\"contentTopics\":[\"" + topic + "\"]}";
+            OutputStream out = slow.getOutputStream();
+            out.write(("POST /message/v1/subscribe HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Api api = new Api(devnet.apiUrl()).withToken(token);
+            try (Api.Stream fast = api.subscribe("/message/v1/subscribe", body)) {
+                fast.awaitOpen();
+                Thread.sleep(500);
+                byte[] payload = new byte[32 * 1024];
+                int count = 1000; // ~43 MB of stream lines: far past socket buffers and 64 envelopes of buffer
+                long start = System.nanoTime();
+                for (int i = 0; i < count; i += 10) {
+                    List<String> envelopes = new ArrayList<>();
+                    for (int j = i; j < i + 10; j++) {
+                        payload[0] = (byte) j;
+                        payload[1] = (byte) (j >> 8);
+                        envelopes.add(Api.envelope(topic, j + 1, payload));
+                    }
+                    HttpResponse<String> r = api.post("/message/v1/publish", Api.publishBody(envelopes.toArray(String[]::new)));
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                }
+                for (int i = 0; i < count; i++) {
+                    assertThat(fast.nextEnvelopeLine(Duration.ofSeconds(20))).as("envelope %d reached the reading subscriber", i)
+                            .isNotNull();
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+            }
+            URI relayMetrics = URI.create("http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(0) + "/actuator/prometheus");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Api.HTTP.send(
+                    HttpRequest.newBuilder(relayMetrics).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .containsPattern("relay_subscriber_overflow_total\\{[^}]*\\} [1-9]"));
+            // the error line that ends an overflowed stream is checked at the registry (SubscriptionRegistryTest)
+        }
+    }
+}
