@@ -262,6 +262,10 @@ public final class Devnet implements AutoCloseable {
         return processes.stream().filter(p -> p.service == service).map(ServiceProcess::port).toList();
     }
 
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
     /** Fault tests: stops the Kafka broker (the services see it vanish). */
     public synchronized void stopKafka() {
         kafka.close();

@@ -34,6 +34,7 @@ import org.xmtpnode.devnet.Devnet;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultIT {
 
+    static final String CRASH_TOPIC = "/xmtp/0/m-fault-crash-" + UUID.randomUUID() + "/proto";
     static Devnet devnet;
     static String token;
 
@@ -42,7 +43,9 @@ class FaultIT {
         Path root = Path.of(System.getProperty("xmtp.root", "..")).toAbsolutePath().normalize();
         devnet = Devnet.start(Devnet.Options.ephemeral(root, Files.createTempDirectory("devnet-faults-"), 1)
                 .withArgs(Devnet.Service.GATEWAY, "--xmtp.gateway.rate-limits.enabled=false")
-                .withArgs(Devnet.Service.RELAY, "--xmtp.relay.subscriber-buffer=64", "--xmtp.kafka.delivery-timeout=3s"));
+                .withArgs(Devnet.Service.RELAY, "--xmtp.relay.subscriber-buffer=64", "--xmtp.kafka.delivery-timeout=3s",
+                        "--xmtp.relay.test-crash-after-store-topic=" + CRASH_TOPIC)
+                .withArgs(Devnet.Service.TOPIC, "--xmtp.outbox.grace=3s", "--xmtp.outbox.interval=500ms"));
         token = Identities.random().token(System.currentTimeMillis() * 1_000_000L);
     }
 
@@ -196,5 +199,44 @@ class FaultIT {
                     .containsPattern("relay_subscriber_overflow_total\\{[^}]*\\} [1-9]"));
             // the error line that ends an overflowed stream is checked at the registry (SubscriptionRegistryTest)
         }
+    }
+
+    @Test
+    @Order(5)
+    void aRelayThatDiesBetweenTheStoreAndKafkaLosesNothingItStored() throws Exception {
+        Api api = new Api(devnet.apiUrl()).withToken(token);
+        String envelope = Api.envelope(CRASH_TOPIC, 4242, "stored, then the relay died".getBytes(StandardCharsets.UTF_8));
+        try {
+            HttpResponse<String> r = api.post("/message/v1/publish", Api.publishBody(envelope));
+            assertThat(r.statusCode()).as("the relay died before answering: %s", r.body()).isEqualTo(503);
+            assertThat(r.body()).startsWith("{\"code\":14,");
+        } catch (java.io.IOException e) {
+            // the connection died with the relay: also not acknowledged
+        }
+        assertThat(devnet.restart(Devnet.Service.RELAY, 0, Duration.ofSeconds(120))).as("the relay had halted").isEqualTo(137);
+        byte[] digest = org.xmtpnode.core.EnvelopeDigest.of(CRASH_TOPIC,
+                com.google.protobuf.ByteString.copyFromUtf8("stored, then the relay died"));
+        // the store's outbox sent it to Kafka, so every node and every relay gets it
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(java.util.Map.of(
+                "bootstrap.servers", devnet.kafkaBootstrapServers(),
+                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
+                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class))) {
+            var partitions = consumer.partitionsFor(org.xmtpnode.core.EnvelopeLog.DEFAULT_TOPIC).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (var rec : consumer.poll(Duration.ofMillis(300))) {
+                    var h = rec.headers().lastHeader(org.xmtpnode.core.EnvelopeLog.DIGEST_HEADER);
+                    if (h != null && java.util.Arrays.equals(h.value(), digest)) {
+                        seen.set(true);
+                    }
+                }
+                return seen.get();
+            });
+        }
+        assertThat(storedMessages(CRASH_TOPIC)).containsExactly("stored, then the relay died");
+        System.out.println("fault relay-crash-after-store: stored 1, reached Kafka through the outbox 1, lost 0");
     }
 }

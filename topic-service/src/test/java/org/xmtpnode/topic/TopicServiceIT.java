@@ -61,6 +61,8 @@ class TopicServiceIT {
         registry.add("xmtp.kafka.bootstrap-servers", () -> TestInfra.kafka().bootstrapServers());
         registry.add("xmtp.kafka.topic", () -> "envelopes-" + UUID.randomUUID());
         registry.add("xmtp.node.id", () -> "node-a");
+        registry.add("xmtp.outbox.grace", () -> "1s");
+        registry.add("xmtp.outbox.interval", () -> "300ms");
     }
 
     @AfterAll
@@ -214,6 +216,38 @@ class TopicServiceIT {
 
     String jdbcTopicName() {
         return properties.kafka().topic();
+    }
+
+    @Test
+    void anEnvelopeStoredButNeverSentToKafkaGetsThereThroughTheOutbox() throws Exception {
+        // a relay stores, then dies before its Kafka send: nothing but the outbox sends this one
+        String topic = topic();
+        Envelope e = envelope(topic, 77, "orphan");
+        assertThat(store(List.of(e)).getInserted()).isEqualTo(1);
+        byte[] digest = org.xmtpnode.core.EnvelopeDigest.of(e);
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of(
+                "bootstrap.servers", TestInfra.kafka().bootstrapServers(),
+                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
+                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class))) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(jdbcTopicName()).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<Envelope> carried = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    if (java.util.Arrays.equals(r.headers().lastHeader(EnvelopeLog.DIGEST_HEADER) == null ? null
+                            : r.headers().lastHeader(EnvelopeLog.DIGEST_HEADER).value(), digest)) {
+                        assertThat(EnvelopeLog.origin(r.headers())).isEqualTo("node-a");
+                        carried.add(Envelope.parseFrom(r.value()));
+                    }
+                }
+                assertThat(carried).contains(e);
+            });
+        }
+        // seen in the log by this node's ingest: it leaves the outbox
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(jdbc.queryForObject(
+                "SELECT count(*) FROM outbox WHERE digest = ?", Long.class, digest)).isZero());
     }
 
     @Test

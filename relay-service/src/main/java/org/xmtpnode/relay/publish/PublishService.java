@@ -35,7 +35,16 @@ public class PublishService {
     private final TokenCache tokens;
     private final boolean authRequired;
 
-    public PublishService(StoreClient store, EnvelopeProducer producer, MeterRegistry meters, RelayProperties properties) {
+    /**
+     * Fault tests only: a relay that takes a publish to this topic halts right after the store, before
+     * its Kafka send (the gap the store's outbox closes). Empty, the default, turns it off.
+     */
+    private final String crashAfterStoreTopic;
+
+    public PublishService(StoreClient store, EnvelopeProducer producer, MeterRegistry meters, RelayProperties properties,
+                          @org.springframework.beans.factory.annotation.Value("${xmtp.relay.test-crash-after-store-topic:}")
+                          String crashAfterStoreTopic) {
+        this.crashAfterStoreTopic = crashAfterStoreTopic;
         this.store = store;
         this.producer = producer;
         this.meters = meters;
@@ -67,7 +76,12 @@ public class PublishService {
         }
         Timer.Sample sample = Timer.start(meters);
         Mono<Void> stored = durable.isEmpty() ? Mono.empty() : store.store(durable);
-        return stored.then(Mono.defer(() -> producer.send(all, digests)))
+        return stored.then(Mono.defer(() -> {
+                    if (!crashAfterStoreTopic.isEmpty() && all.stream().anyMatch(e -> e.getContentTopic().equals(crashAfterStoreTopic))) {
+                        Runtime.getRuntime().halt(137);
+                    }
+                    return producer.send(all, digests);
+                }))
                 .doOnSuccess(v -> {
                     envelopesPublished.increment(all.size());
                     sample.stop(timer("ok"));

@@ -15,7 +15,17 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("xmtp")
 @Validated
-public record TopicProperties(@Valid Node node, @Valid Kafka kafka, @Valid Store store) {
+public record TopicProperties(@Valid Node node, @Valid Kafka kafka, @Valid Store store, @Valid Outbox outbox) {
+
+    /**
+     * @param grace    how long after the store the relay has to get an envelope into Kafka before the
+     *                 outbox publisher sends it
+     * @param interval how often the outbox publisher looks
+     * @param batch    most envelopes sent per look
+     */
+    public record Outbox(@jakarta.validation.constraints.NotNull java.time.Duration grace,
+                         @jakarta.validation.constraints.NotNull java.time.Duration interval, @Min(1) int batch) {
+    }
 
     /** @param id the id this node stamps on the envelopes it originates */
     public record Node(@NotBlank String id) {

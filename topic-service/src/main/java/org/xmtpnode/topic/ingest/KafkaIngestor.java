@@ -84,6 +84,7 @@ public class KafkaIngestor implements SmartLifecycle {
                     continue;
                 }
                 Map<String, List<Envelope>> byOrigin = new HashMap<>();
+                List<byte[]> ownSeen = new ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     String origin = EnvelopeLog.origin(r.headers());
                     Envelope envelope;
@@ -94,13 +95,22 @@ public class KafkaIngestor implements SmartLifecycle {
                         skipped.increment();
                         continue;
                     }
-                    if (origin.equals(self) || Topics.isEphemeral(envelope.getContentTopic())) {
+                    if (origin.equals(self)) {
+                        if (!Topics.isEphemeral(envelope.getContentTopic())) {
+                            org.apache.kafka.common.header.Header d = r.headers().lastHeader(EnvelopeLog.DIGEST_HEADER);
+                            ownSeen.add(d != null ? d.value() : org.xmtpnode.core.EnvelopeDigest.of(envelope));
+                        }
+                        skipped.increment();
+                        continue;
+                    }
+                    if (Topics.isEphemeral(envelope.getContentTopic())) {
                         skipped.increment();
                         continue;
                     }
                     byOrigin.computeIfAbsent(origin.isEmpty() ? "unknown" : origin, o -> new ArrayList<>()).add(envelope);
                 }
                 storeUntilDone(byOrigin);
+                clearOutboxUntilDone(ownSeen);
                 if (!running) {
                     break; // stopped before the batch was stored: leave its offsets uncommitted
                 }
@@ -144,6 +154,26 @@ public class KafkaIngestor implements SmartLifecycle {
                     }
                     backoff = Math.min(backoff * 2, 5_000);
                 }
+            }
+        }
+    }
+
+    /** This node's envelopes made it into the log: they leave the outbox. */
+    private void clearOutboxUntilDone(List<byte[]> digests) {
+        long backoff = 100;
+        while (running && !digests.isEmpty()) {
+            try {
+                store.clearOutbox(digests);
+                return;
+            } catch (RuntimeException e) {
+                log.warn("clearing {} outbox entries failed, retrying in {} ms: {}", digests.size(), backoff, e.toString());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 5_000);
             }
         }
     }

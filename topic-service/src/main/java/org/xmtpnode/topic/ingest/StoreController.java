@@ -29,8 +29,11 @@ public class StoreController {
     private final Counter inserted;
     private final Counter duplicates;
 
-    public StoreController(EnvelopeStore store, MeterRegistry meters) {
+    private final java.time.Duration outboxGrace;
+
+    public StoreController(EnvelopeStore store, MeterRegistry meters, org.xmtpnode.topic.config.TopicProperties properties) {
         this.store = store;
+        this.outboxGrace = properties.outbox().grace();
         this.inserted = Counter.builder("topic.store.envelopes").tag("result", "inserted")
                 .tag("source", "relay").register(meters);
         this.duplicates = Counter.builder("topic.store.envelopes").tag("result", "duplicate")
@@ -52,7 +55,8 @@ public class StoreController {
         if (request.getOriginNode().isBlank()) {
             throw ApiException.invalid("origin_node is required");
         }
-        int n = store.insert(request.getEnvelopesList(), request.getOriginNode());
+        // this node's relay sends them to Kafka next; the outbox covers it dying before that
+        int n = store.insert(request.getEnvelopesList(), request.getOriginNode(), outboxGrace);
         inserted.increment(n);
         duplicates.increment(request.getEnvelopesCount() - n);
         return ResponseEntity.ok().contentType(MediaType.parseMediaType(PROTOBUF))

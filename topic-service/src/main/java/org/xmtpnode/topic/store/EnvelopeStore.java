@@ -24,6 +24,16 @@ public class EnvelopeStore {
             ON CONFLICT (digest) DO NOTHING
             """;
 
+    /** The same, and each new envelope into the outbox, in one statement (so in one transaction). */
+    private static final String INSERT_WITH_OUTBOX = """
+            WITH stored AS (
+                INSERT INTO envelopes (digest, content_topic, sender_time_ns, message, origin_node)
+                SELECT d, t, s, m, ? FROM unnest(?::bytea[], ?::text[], ?::bigint[], ?::bytea[]) AS x(d, t, s, m)
+                ON CONFLICT (digest) DO NOTHING
+                RETURNING digest)
+            INSERT INTO outbox (digest, due_at) SELECT digest, now() + ?::interval FROM stored
+            """;
+
     private final DataSource dataSource;
 
     public EnvelopeStore(DataSource dataSource) {
@@ -36,6 +46,14 @@ public class EnvelopeStore {
      * @return how many were new
      */
     public int insert(List<Envelope> envelopes, String originNode) {
+        return insert(envelopes, originNode, null);
+    }
+
+    /**
+     * Stores new envelopes and, when {@code outboxGrace} is given, puts each new one in the outbox,
+     * due after that grace period.
+     */
+    public int insert(List<Envelope> envelopes, String originNode, java.time.Duration outboxGrace) {
         if (envelopes.isEmpty()) {
             return 0;
         }
@@ -52,15 +70,78 @@ public class EnvelopeStore {
             messages[i] = e.getMessage().toByteArray();
         }
         Connection c = DataSourceUtils.getConnection(dataSource);
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        try (PreparedStatement ps = c.prepareStatement(outboxGrace == null ? INSERT : INSERT_WITH_OUTBOX)) {
             ps.setString(1, originNode);
             ps.setArray(2, c.createArrayOf("bytea", digests));
             ps.setArray(3, c.createArrayOf("text", topics));
             ps.setArray(4, c.createArrayOf("bigint", times));
             ps.setArray(5, c.createArrayOf("bytea", messages));
+            if (outboxGrace != null) {
+                ps.setString(6, outboxGrace.toMillis() + " milliseconds");
+            }
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreUnavailableException("insert failed", e);
+        } finally {
+            DataSourceUtils.releaseConnection(c, dataSource);
+        }
+    }
+
+    /** The envelope log carries these (seen by this node's ingest): they leave the outbox. */
+    public void clearOutbox(List<byte[]> digests) {
+        if (digests.isEmpty()) {
+            return;
+        }
+        Connection c = DataSourceUtils.getConnection(dataSource);
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE digest = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("bytea", digests.toArray(new byte[0][])));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("outbox clear failed", e);
+        } finally {
+            DataSourceUtils.releaseConnection(c, dataSource);
+        }
+    }
+
+    /**
+     * Outbox entries past due (the relay did not get them into the log in time), oldest first; each
+     * is made due again after {@code retryAfter}, so a failed send is retried and a slow ingest is not
+     * raced.
+     */
+    public List<StoredEnvelope> takeDueOutbox(int limit, java.time.Duration retryAfter) {
+        Connection c = DataSourceUtils.getConnection(dataSource);
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH due AS (
+                    SELECT digest FROM outbox WHERE due_at <= now() ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                UPDATE outbox o SET due_at = now() + ?::interval FROM due, envelopes e
+                WHERE o.digest = due.digest AND e.digest = o.digest
+                RETURNING e.content_topic, e.sender_time_ns, e.message, e.digest
+                """)) {
+            ps.setInt(1, limit);
+            ps.setString(2, retryAfter.toMillis() + " milliseconds");
+            List<StoredEnvelope> due = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(new StoredEnvelope(Envelope.newBuilder().setContentTopic(rs.getString(1))
+                            .setTimestampNs(rs.getLong(2)).setMessage(ByteString.copyFrom(rs.getBytes(3))).build(),
+                            rs.getBytes(4)));
+                }
+            }
+            return due;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("outbox read failed", e);
+        } finally {
+            DataSourceUtils.releaseConnection(c, dataSource);
+        }
+    }
+
+    public long outboxSize() {
+        Connection c = DataSourceUtils.getConnection(dataSource);
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM outbox"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return -1;
         } finally {
             DataSourceUtils.releaseConnection(c, dataSource);
         }
