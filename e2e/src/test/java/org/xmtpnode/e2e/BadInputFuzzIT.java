@@ -71,7 +71,7 @@ class BadInputFuzzIT {
         String path;
         byte[] body;
         String auth = "Bearer " + token;
-        int kind = random.nextInt(14);
+        int kind = random.nextInt(12);
         switch (kind) {
             case 0 -> { path = "/message/v1/publish"; body = utf8(truncate(validPublish(topic))); }
             case 1 -> { path = "/message/v1/publish"; body = mutate(utf8(validPublish(topic))); }
@@ -92,17 +92,6 @@ class BadInputFuzzIT {
             case 8 -> { path = "/message/v1/batch-query"; body = utf8(hugeOrDeep()); }
             case 9 -> { path = "/message/v1/subscribe"; body = utf8(badSubscribe()); }
             case 10 -> { path = "/keys/v1/contacts/batch-query"; body = mutate(utf8("{\"walletAddresses\":[\"" + wallet.walletAddress() + "\"]}")); }
-            case 12 -> { path = "/message/v1/subscribe-all"; body = mutate(utf8("{}  ")); }
-            case 13 -> { // a lookup by a garbled address (letters and digits: URL syntax is the server's, not ours)
-                char[] address = wallet.walletAddress().toCharArray();
-                String alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-                for (int k = 1 + random.nextInt(4); k > 0; k--) {
-                    address[random.nextInt(address.length)] = alphabet.charAt(random.nextInt(alphabet.length()));
-                }
-                String garbled = new String(address);
-                path = "/keys/v1/contacts/" + (random.nextBoolean() ? garbled : garbled.substring(0, random.nextInt(garbled.length())));
-                body = null;
-            }
             default -> { // an oversized body now and then (each is 9 MiB on the wire), else a huge envelope
                 path = "/message/v1/publish";
                 body = random.nextInt(10) == 0 ? new byte[9 * 1024 * 1024 + random.nextInt(1024)]
@@ -112,18 +101,14 @@ class BadInputFuzzIT {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(devnet.apiUrl() + path))
                 .header("Content-Type", random.nextBoolean() ? "text/plain;charset=UTF-8" : "application/json")
                 .header("X-Forwarded-For", randomIp())
-                .timeout(java.time.Duration.ofSeconds(30));
-        if (body == null) {
-            request.GET();
-        } else {
-            request.POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        }
+                .timeout(java.time.Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (auth != null && !auth.isEmpty()) {
             request.header("Authorization", auth);
         }
         HttpResponse<java.io.InputStream> r = Api.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         String text;
-        if (path.startsWith("/message/v1/subscribe") && r.statusCode() == 200) {
+        if (path.equals("/message/v1/subscribe") && r.statusCode() == 200) {
             r.body().close(); // a valid subscription: nothing more to check
             text = "";
         } else {
