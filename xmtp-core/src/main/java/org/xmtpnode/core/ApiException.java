@@ -31,6 +31,17 @@ public class ApiException extends RuntimeException {
         return new ApiException(GrpcCode.UNAVAILABLE, message);
     }
 
+    /** The wire error for a framework's own 4xx (unknown path, wrong method, unreadable body …). */
+    public static ApiException forClientStatus(int status) {
+        String message = switch (status) {
+            case 404 -> "not found";
+            case 405 -> "method not allowed";
+            case 413 -> "request body is too large";
+            default -> "bad request";
+        };
+        return new ApiException(GrpcCode.forHttpStatus(status), status, message);
+    }
+
     public GrpcCode code() {
         return code;
     }

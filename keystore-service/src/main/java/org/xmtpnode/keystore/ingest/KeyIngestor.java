@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.xmtpnode.core.EnvelopeLog;
+import org.xmtpnode.core.Retry;
 import org.xmtpnode.core.TopicOwnership;
 import org.xmtpnode.core.crypto.ContactBundles;
 import org.xmtpnode.core.crypto.Ethereum;
@@ -106,23 +107,8 @@ public class KeyIngestor implements SmartLifecycle {
 
     /** @return false when stopped before the record was handled */
     private boolean handleUntilDone(ConsumerRecord<byte[], byte[]> r) {
-        long backoff = 100;
-        while (running) {
-            try {
-                handle(r);
-                return true;
-            } catch (org.springframework.dao.DataAccessException e) {
-                log.warn("key directory write failed, retrying in {} ms: {}", backoff, e.toString());
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-                backoff = Math.min(backoff * 2, 5_000);
-            }
-        }
-        return false;
+        return Retry.untilDone(() -> running, () -> handle(r),
+                (e, wait) -> log.warn("key directory write failed, retrying in {} ms: {}", wait, e.toString()));
     }
 
     void handle(ConsumerRecord<byte[], byte[]> r) {

@@ -3,7 +3,6 @@ package org.xmtpnode.relay.web;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponse;
@@ -31,13 +30,8 @@ public class ApiErrorAdvice {
                 return body(413, GrpcCode.INVALID_ARGUMENT, "request body is too large");
             }
         }
-        if (e instanceof ErrorResponse er) {
-            HttpStatusCode status = er.getStatusCode();
-            if (status.is4xxClientError()) {
-                String reason = status.value() == 404 ? "not found" : status.value() == 405
-                        ? "method not allowed" : "bad request";
-                return body(status.value(), GrpcCode.forHttpStatus(status.value()), reason);
-            }
+        if (e instanceof ErrorResponse er && er.getStatusCode().is4xxClientError()) {
+            return api(ApiException.forClientStatus(er.getStatusCode().value()));
         }
         log.error("internal error", e);
         return body(500, GrpcCode.INTERNAL, "internal error");

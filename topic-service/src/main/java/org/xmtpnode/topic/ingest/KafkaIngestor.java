@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.xmtpnode.core.EnvelopeLog;
+import org.xmtpnode.core.Retry;
 import org.xmtpnode.core.Topics;
 import org.xmtpnode.proto.api.Envelope;
 import org.xmtpnode.topic.config.TopicProperties;
@@ -137,44 +138,22 @@ public class KafkaIngestor implements SmartLifecycle {
 
     /** Retries while the database is down: the offsets are committed only after the batch is stored. */
     private void storeUntilDone(Map<String, List<Envelope>> byOrigin) {
-        long backoff = 100;
         for (Map.Entry<String, List<Envelope>> batch : byOrigin.entrySet()) {
-            while (running) {
-                try {
-                    inserted.increment(store.insert(batch.getValue(), batch.getKey()));
-                    break;
-                } catch (RuntimeException e) {
-                    log.warn("storing {} envelopes from {} failed, retrying in {} ms: {}",
-                            batch.getValue().size(), batch.getKey(), backoff, e.toString());
-                    try {
-                        Thread.sleep(backoff);
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                    backoff = Math.min(backoff * 2, 5_000);
-                }
+            if (!Retry.untilDone(() -> running,
+                    () -> inserted.increment(store.insert(batch.getValue(), batch.getKey())),
+                    (e, wait) -> log.warn("storing {} envelopes from {} failed, retrying in {} ms: {}",
+                            batch.getValue().size(), batch.getKey(), wait, e.toString()))) {
+                return;
             }
         }
     }
 
     /** This node's envelopes made it into the log: they leave the outbox. */
     private void clearOutboxUntilDone(List<byte[]> digests) {
-        long backoff = 100;
-        while (running && !digests.isEmpty()) {
-            try {
-                store.clearOutbox(digests);
-                return;
-            } catch (RuntimeException e) {
-                log.warn("clearing {} outbox entries failed, retrying in {} ms: {}", digests.size(), backoff, e.toString());
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoff = Math.min(backoff * 2, 5_000);
-            }
+        if (!digests.isEmpty()) {
+            Retry.untilDone(() -> running, () -> store.clearOutbox(digests),
+                    (e, wait) -> log.warn("clearing {} outbox entries failed, retrying in {} ms: {}",
+                            digests.size(), wait, e.toString()));
         }
     }
 

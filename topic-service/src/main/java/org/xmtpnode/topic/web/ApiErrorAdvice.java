@@ -2,7 +2,6 @@ package org.xmtpnode.topic.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponse;
@@ -33,13 +32,8 @@ public class ApiErrorAdvice {
     /** Spring's own 4xx (unreadable body, wrong method, unknown path …). */
     @ExceptionHandler(Exception.class)
     ResponseEntity<byte[]> other(Exception e) {
-        if (e instanceof ErrorResponse er) {
-            HttpStatusCode status = er.getStatusCode();
-            if (status.is4xxClientError()) {
-                String reason = status.value() == 404 ? "not found" : status.value() == 405
-                        ? "method not allowed" : "bad request";
-                return body(status.value(), GrpcCode.forHttpStatus(status.value()), reason);
-            }
+        if (e instanceof ErrorResponse er && er.getStatusCode().is4xxClientError()) {
+            return api(ApiException.forClientStatus(er.getStatusCode().value()));
         }
         log.error("internal error", e);
         return body(500, GrpcCode.INTERNAL, "internal error");
