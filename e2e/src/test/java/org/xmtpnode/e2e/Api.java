@@ -59,7 +59,10 @@ final class Api {
         if (forwardedFor != null) {
             b.header("X-Forwarded-For", forwardedFor);
         }
-        return HTTP.send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        // a body the gateway refuses before reading it goes on a client of its own, so the shared
+        // client's pooled connections never carry the remains of a refused upload
+        HttpClient client = body.length > 1024 * 1024 ? HttpClient.newHttpClient() : HTTP;
+        return client.send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
