@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -50,6 +51,23 @@ public final class EnvelopeLog {
             throw new IllegalStateException("interrupted while creating Kafka topic " + topic, e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer in 30 s", e);
+        }
+    }
+
+    /**
+     * Stops a consumer that polls on a thread of its own: wakes the poll (the loop then closes the
+     * consumer) and waits up to 10 s for the thread to end.
+     */
+    public static void stopPolling(KafkaConsumer<?, ?> consumer, Thread thread) {
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -146,16 +146,7 @@ public class KeyIngestor implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        EnvelopeLog.stopPolling(consumer, thread);
     }
 
     @Override

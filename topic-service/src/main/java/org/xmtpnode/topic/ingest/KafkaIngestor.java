@@ -160,17 +160,7 @@ public class KafkaIngestor implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        EnvelopeLog.stopPolling(consumer, thread);
     }
 
     @Override
