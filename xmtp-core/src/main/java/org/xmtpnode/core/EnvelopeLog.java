@@ -35,15 +35,22 @@ public final class EnvelopeLog {
 
     /** Creates the envelope topic if it is missing; a topic that exists is left as it is. */
     public static void ensureTopic(String bootstrapServers, String topic, int partitions, short replication) {
+        ensureTopic(bootstrapServers, topic, partitions, replication,
+                Map.of("retention.ms", String.valueOf(TimeUnit.DAYS.toMillis(7))));
+    }
+
+    /** Creates a topic with these settings if it is missing; a topic that exists is left as it is. */
+    public static void ensureTopic(String bootstrapServers, String topic, int partitions, short replication,
+                                   Map<String, String> configs) {
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
             if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
                 return;
             }
-            NewTopic newTopic = new NewTopic(topic, partitions, replication)
-                    .configs(Map.of("retention.ms", String.valueOf(TimeUnit.DAYS.toMillis(7)),
-                            "min.insync.replicas", replication > 2 ? "2" : "1"));
+            Map<String, String> all = new java.util.HashMap<>(configs);
+            all.putIfAbsent("min.insync.replicas", replication > 2 ? "2" : "1");
+            NewTopic newTopic = new NewTopic(topic, partitions, replication).configs(all);
             admin.createTopics(Set.of(newTopic)).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
