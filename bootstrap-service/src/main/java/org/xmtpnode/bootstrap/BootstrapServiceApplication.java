@@ -2,9 +2,11 @@ package org.xmtpnode.bootstrap;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** The bootstrap service's application; its features arrive in a later step (see the README's roadmap). */
+/** The node registry: announces this node, hears every other, lists the live ones. */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class BootstrapServiceApplication {
 
     public static void main(String[] args) {
