@@ -18,7 +18,15 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("xmtp")
 @Validated
-public record KeystoreProperties(@Valid Node node, @Valid Kafka kafka, @Valid Keystore keystore) {
+public record KeystoreProperties(@Valid Node node, @Valid Kafka kafka, @Valid Keystore keystore, @Valid CatchUp catchUp) {
+
+    /**
+     * @param storeUrl this node's topic-service: when the envelope log no longer holds part of the
+     *                 history, the key directory rebuilds it from the store's contact and private
+     *                 key topics once the store has caught up (unset: the gap is logged)
+     */
+    public record CatchUp(java.net.URI storeUrl) {
+    }
 
     /** @param id this node's id (names the consumer group) */
     public record Node(@NotBlank String id) {

@@ -24,9 +24,10 @@ import tools.jackson.databind.json.JsonMapper;
 public class ContactCache implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ContactCache.class);
-    private static final String PREFIX = "xmtp:keystore:contacts:";
 
     private final StringRedisTemplate redis;
+    /** per node: nodes may share one Redis, and each node's cache follows its own database */
+    private final String prefix;
     private final JsonMapper json;
     private final Duration ttl;
     private final Counter hits;
@@ -42,6 +43,7 @@ public class ContactCache implements DisposableBean {
         this.redis = redis;
         this.json = JsonMapper.builder().build();
         this.ttl = properties.keystore().cacheTtl();
+        this.prefix = "xmtp:keystore:" + properties.node().id() + ":contacts:";
         this.hits = Counter.builder("keystore.cache").tag("result", "hit").register(meters);
         this.misses = Counter.builder("keystore.cache").tag("result", "miss").register(meters);
         this.errors = Counter.builder("keystore.cache").tag("result", "error").register(meters);
@@ -49,7 +51,7 @@ public class ContactCache implements DisposableBean {
 
     public Optional<WalletContacts> get(String wallet) {
         try {
-            String cached = redis.opsForValue().get(PREFIX + wallet);
+            String cached = redis.opsForValue().get(prefix + wallet);
             if (cached == null) {
                 misses.increment();
                 return Optional.empty();
@@ -64,7 +66,7 @@ public class ContactCache implements DisposableBean {
 
     public void put(WalletContacts contacts) {
         try {
-            redis.opsForValue().set(PREFIX + contacts.walletAddress(), json.writeValueAsString(contacts), ttl);
+            redis.opsForValue().set(prefix + contacts.walletAddress(), json.writeValueAsString(contacts), ttl);
         } catch (RuntimeException e) {
             failed(e);
         }
@@ -77,7 +79,7 @@ public class ContactCache implements DisposableBean {
 
     private void evictNow(String wallet) {
         try {
-            redis.delete(PREFIX + wallet);
+            redis.delete(prefix + wallet);
         } catch (RuntimeException e) {
             failed(e);
         }

@@ -56,12 +56,17 @@ public class KeyIngestor implements SmartLifecycle {
         this.privateBundles = Counter.builder("keystore.bundles.stored").tag("kind", "private").register(meters);
     }
 
+    /** The consumer group of a node's key directory. */
+    public static String groupId(String nodeId) {
+        return "keystore-service." + nodeId;
+    }
+
     @Override
     public void start() {
         KeystoreProperties.Kafka k = properties.kafka();
         EnvelopeLog.ensureTopic(k.bootstrapServers(), k.topic(), k.partitions(), k.replicationFactor());
         consumer = new KafkaConsumer<>(EnvelopeLog.storingConsumer(k.bootstrapServers(),
-                "keystore-service." + properties.node().id(), null));
+                groupId(properties.node().id()), null));
         consumer.subscribe(List.of(k.topic()));
         running = true;
         thread = new Thread(this::run, "key-ingest");
@@ -108,6 +113,11 @@ public class KeyIngestor implements SmartLifecycle {
         } catch (Exception e) {
             return;
         }
+        handle(envelope);
+    }
+
+    /** One envelope of the log or of the store: a valid contact bundle or a private key bundle is kept. */
+    public void handle(Envelope envelope) {
         String topic = envelope.getContentTopic();
         String owner = TopicOwnership.owner(topic);
         if (owner == null || !Ethereum.isAddress(owner)) {

@@ -15,7 +15,17 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("xmtp")
 @Validated
-public record TopicProperties(@Valid Node node, @Valid Kafka kafka, @Valid Store store, @Valid Outbox outbox) {
+public record TopicProperties(@Valid Node node, @Valid Kafka kafka, @Valid Store store, @Valid Outbox outbox,
+                              @Valid CatchUp catchUp) {
+
+    /**
+     * @param bootstrapUrl this node's bootstrap-service, where a joining node finds a peer to copy the
+     *                     history Kafka no longer holds (unset: no peer copy; readiness then waits
+     *                     for Kafka only and logs the gap)
+     * @param pageSize     envelopes per page copied from the peer
+     */
+    public record CatchUp(java.net.URI bootstrapUrl, @Min(1) @jakarta.validation.constraints.Max(5000) int pageSize) {
+    }
 
     /**
      * @param grace    how long after the store the relay has to get an envelope into Kafka before the

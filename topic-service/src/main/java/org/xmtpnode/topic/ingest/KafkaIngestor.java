@@ -57,7 +57,7 @@ public class KafkaIngestor implements SmartLifecycle {
     public void start() {
         TopicProperties.Kafka k = properties.kafka();
         EnvelopeLog.ensureTopic(k.bootstrapServers(), k.topic(), k.partitions(), k.replicationFactor());
-        Properties p = EnvelopeLog.storingConsumer(k.bootstrapServers(), "topic-service." + properties.node().id(),
+        Properties p = EnvelopeLog.storingConsumer(k.bootstrapServers(), groupId(properties.node().id()),
                 "topic-service-ingest." + properties.node().id());
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         consumer = new KafkaConsumer<>(p);
@@ -66,6 +66,11 @@ public class KafkaIngestor implements SmartLifecycle {
         thread = new Thread(this::run, "kafka-ingest");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** The consumer group of a node's store. */
+    public static String groupId(String nodeId) {
+        return "topic-service." + nodeId;
     }
 
     private void run() {

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.xmtpnode.core.ApiException;
@@ -62,4 +64,37 @@ public class StoreController {
         return ResponseEntity.ok().contentType(MediaType.parseMediaType(PROTOBUF))
                 .body(StoreResponse.newBuilder().setInserted(n).build().toByteArray());
     }
+
+    /**
+     * One page of everything stored, in digest order: how a joining node copies history that Kafka no
+     * longer holds. {@code after} is the hex digest the previous page ended at (absent for the first);
+     * {@code prefix}, if given, keeps only content topics that start with it.
+     */
+    @GetMapping(path = "/internal/v1/envelopes", produces = PROTOBUF)
+    public ResponseEntity<byte[]> export(@RequestParam(name = "after", required = false) String after,
+                                         @RequestParam(name = "limit", defaultValue = "1000") int limit,
+                                         @RequestParam(name = "prefix", required = false) String prefix) {
+        byte[] from;
+        try {
+            from = after == null || after.isEmpty() ? new byte[0] : java.util.HexFormat.of().parseHex(after);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("after must be a hex digest");
+        }
+        if (limit < 1 || limit > MAX_EXPORT_PAGE) {
+            throw ApiException.invalid("limit must be 1-" + MAX_EXPORT_PAGE);
+        }
+        if (prefix != null && (prefix.isEmpty() || prefix.length() > 300)) {
+            throw ApiException.invalid("prefix must be 1-300 characters");
+        }
+        java.util.List<org.xmtpnode.proto.internal.ExportedEnvelope> page = store.export(from, limit, prefix);
+        org.xmtpnode.proto.internal.ExportPage.Builder out = org.xmtpnode.proto.internal.ExportPage.newBuilder()
+                .addAllEnvelopes(page);
+        if (page.size() == limit) {
+            out.setNextAfter(com.google.protobuf.ByteString.copyFrom(
+                    org.xmtpnode.core.EnvelopeDigest.of(page.get(page.size() - 1).getEnvelope())));
+        }
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType(PROTOBUF)).body(out.build().toByteArray());
+    }
+
+    static final int MAX_EXPORT_PAGE = 5000;
 }

@@ -206,4 +206,37 @@ public class EnvelopeStore {
             DataSourceUtils.releaseConnection(c, dataSource);
         }
     }
+
+    /**
+     * A page of the whole store in digest order, after {@code after} (empty for the start), optionally
+     * only topics starting with {@code topicPrefix}: what a joining node copies.
+     */
+    public List<org.xmtpnode.proto.internal.ExportedEnvelope> export(byte[] after, int limit, String topicPrefix) {
+        Connection c = DataSourceUtils.getConnection(dataSource);
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT content_topic, sender_time_ns, message, origin_node FROM envelopes
+                WHERE digest > ? AND (?::text IS NULL OR starts_with(content_topic, ?::text)) ORDER BY digest LIMIT ?""")) {
+            ps.setBytes(1, after);
+            ps.setString(2, topicPrefix);
+            ps.setString(3, topicPrefix);
+            ps.setInt(4, limit);
+            List<org.xmtpnode.proto.internal.ExportedEnvelope> page = new ArrayList<>(Math.min(limit, 1024));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    page.add(org.xmtpnode.proto.internal.ExportedEnvelope.newBuilder()
+                            .setEnvelope(Envelope.newBuilder()
+                                    .setContentTopic(rs.getString(1))
+                                    .setTimestampNs(rs.getLong(2))
+                                    .setMessage(ByteString.copyFrom(rs.getBytes(3))))
+                            .setOriginNode(rs.getString(4))
+                            .build());
+                }
+            }
+            return page;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("export failed", e);
+        } finally {
+            DataSourceUtils.releaseConnection(c, dataSource);
+        }
+    }
 }
