@@ -12,9 +12,13 @@ import org.springframework.validation.annotation.Validated;
 /**
  * gateway-service settings ({@code xmtp.gateway.*}).
  *
- * @param relayUrl       the relay-service that takes publish and subscribe
- * @param storeUrl       the topic-service that answers query and batch-query
- * @param keystoreUrl    the keystore-service that answers key lookups
+ * @param bootstrapUrls  bootstrap services to learn the network's nodes from (any one answers for
+ *                       all); empty: one node at the three static URLs below
+ * @param discoveryInterval how often the node list is refreshed
+ * @param relayUrl       without bootstrap: the relay-service that takes publish and subscribe
+ * @param storeUrl       without bootstrap: the topic-service that answers query and batch-query
+ * @param keystoreUrl    without bootstrap: the keystore-service that answers key lookups
+ * @param ejectFor       how long an instance that refused a connection is left out of rotation
  * @param maxBodyBytes   request body caps; a larger body gets 413 / code 3 before it reaches a service
  * @param rateLimits     token buckets per client IP and per wallet
  * @param trustedProxies CIDR ranges of proxies whose X-Forwarded-For names the client
@@ -23,7 +27,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("xmtp.gateway")
 @Validated
-public record GatewayProperties(@NotNull URI relayUrl, @NotNull URI storeUrl, @NotNull URI keystoreUrl,
+public record GatewayProperties(@NotNull List<URI> bootstrapUrls, @NotNull Duration discoveryInterval,
+                                URI relayUrl, URI storeUrl, URI keystoreUrl, @NotNull Duration ejectFor,
                                 @Valid @NotNull MaxBodyBytes maxBodyBytes, @Valid @NotNull RateLimits rateLimits,
                                 @NotNull List<String> trustedProxies, boolean authRequired, @Min(1) int tokenCacheSize) {
 

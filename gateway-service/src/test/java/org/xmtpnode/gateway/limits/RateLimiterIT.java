@@ -22,7 +22,8 @@ class RateLimiterIT {
     LettuceConnectionFactory connections;
 
     static GatewayProperties properties(long perMinute, long burst) {
-        return new GatewayProperties(URI.create("http://r"), URI.create("http://s"), URI.create("http://k"),
+        return new GatewayProperties(List.of(), Duration.ofSeconds(2), URI.create("http://r"), URI.create("http://s"),
+                URI.create("http://k"), Duration.ofSeconds(10),
                 new GatewayProperties.MaxBodyBytes(1024, 1024, 1024),
                 new GatewayProperties.RateLimits(true, new GatewayProperties.Bucket(perMinute, burst),
                         new GatewayProperties.Bucket(perMinute, burst), Duration.ofMillis(500)),
