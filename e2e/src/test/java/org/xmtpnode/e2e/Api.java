@@ -10,7 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,27 @@ final class Api {
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Every message stored on a topic (decoded as UTF-8), paging a query at {@code base} (a gateway or a store). */
+    static List<String> storedMessages(String base, String topic) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>();
+        String cursor = null;
+        Api api = new Api(base);
+        do {
+            HttpResponse<String> r = api.post("/message/v1/query", "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":"
+                    + "{\"limit\":100,\"direction\":\"SORT_DIRECTION_ASCENDING\"" + (cursor == null ? "" : ",\"cursor\":" + cursor) + "}}");
+            if (r.statusCode() != 200) {
+                throw new AssertionError("query at " + base + " answered " + r.statusCode() + ": " + r.body());
+            }
+            var m = java.util.regex.Pattern.compile("\"message\":\"([^\"]+)\"").matcher(r.body());
+            while (m.find()) {
+                all.add(new String(Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8));
+            }
+            int at = r.body().indexOf("\"cursor\":");
+            cursor = at < 0 ? null : r.body().substring(at + 9, r.body().indexOf("},\"direction\"", at) + 1);
+        } while (cursor != null);
+        return all;
     }
 
     static String envelope(String topic, long timeNs, byte[] message) {

@@ -74,21 +74,7 @@ class FaultIT {
     }
 
     static List<String> storedMessages(String topic) throws Exception {
-        List<String> all = new ArrayList<>();
-        String cursor = null;
-        Api api = new Api(devnet.apiUrl());
-        do {
-            HttpResponse<String> r = api.post("/message/v1/query", "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":"
-                    + "{\"limit\":100,\"direction\":\"SORT_DIRECTION_ASCENDING\"" + (cursor == null ? "" : ",\"cursor\":" + cursor) + "}}");
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            var m = java.util.regex.Pattern.compile("\"message\":\"([^\"]+)\"").matcher(r.body());
-            while (m.find()) {
-                all.add(new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8));
-            }
-            int at = r.body().indexOf("\"cursor\":");
-            cursor = at < 0 ? null : r.body().substring(at + 9, r.body().indexOf("},\"direction\"", at) + 1);
-        } while (cursor != null);
-        return all;
+        return Api.storedMessages(devnet.apiUrl(), topic);
     }
 
     static void assertFailuresWereUnavailable(Traffic traffic) {
