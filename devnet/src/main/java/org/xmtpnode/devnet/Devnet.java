@@ -56,6 +56,15 @@ public final class Devnet implements AutoCloseable {
                     List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"), Map.of());
         }
 
+        /**
+         * Every port chosen free, the services with the JIT's full optimisation (as in production), for
+         * benchmarks: one node, one relay.
+         */
+        public static Options benchmark(Path root, Path dataDir) {
+            return new Options(root, dataDir, 0, 0, 0, 6379, "node-1", 1, 1,
+                    List.of("-Xms256m", "-Xmx1g", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"), Map.of());
+        }
+
         /** The same with {@code n} nodes behind the one gateway. */
         public Options withNodes(int n) {
             return new Options(root, dataDir, gatewayPort, kafkaPort, postgresPort, redisPort, nodeId, n, relays,
@@ -140,8 +149,10 @@ public final class Devnet implements AutoCloseable {
                         throw new IllegalArgumentException("--nodes takes 1 to 9");
                     }
                 }
+                case "--no-rate-limits" -> d = d.withArgs(Service.GATEWAY, "--xmtp.gateway.rate-limits.enabled=false");
                 case "-h", "--help" -> {
-                    System.out.println("usage: bin/devnet [--nodes 1] [--port 5555] [--data-dir .devnet] [--node-id node-1]");
+                    System.out.println("usage: bin/devnet [--nodes 1] [--port 5555] [--data-dir .devnet] [--node-id node-1]"
+                            + " [--no-rate-limits]");
                     System.exit(0);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
@@ -394,6 +405,11 @@ public final class Devnet implements AutoCloseable {
 
     public String postgresUser() {
         return postgres.user();
+    }
+
+    /** Process ids of a service's running instances, in start order (footprint measurements). */
+    public List<Long> pids(Service service) {
+        return processes.stream().filter(p -> p.service == service).map(p -> p.process.pid()).toList();
     }
 
     public List<String> nodeIds() {

@@ -1,0 +1,238 @@
+package org.xmtpnode.bench;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.xmtpnode.devnet.Devnet;
+
+/**
+ * The benchmark suite. Against the local network it starts (default) or any node (--url), it runs
+ *
+ * <ul>
+ *   <li>W1 publish throughput: closed-loop clients with their wallets' auth tokens;</li>
+ *   <li>W2 fan-out latency: paced publishing to subscribers, with the same rate through a bare Kafka
+ *       producer and consumer on the same broker as the floor;</li>
+ *   <li>W3 queries: a loaded store, single and batch queries;</li>
+ *   <li>W4 idle streams on one relay: heap and RSS per stream, and W2's latency with them open;</li>
+ *   <li>footprint: start time and RSS of the local network.</li>
+ * </ul>
+ *
+ * and writes a Markdown table and a JSON file to {@code bench/results/}, then one summary line.
+ */
+public final class Bench {
+
+    /** Settings; {@link #quick()} is the under-three-minutes smoke run. */
+    record Settings(Duration warmup, Duration duration, int w1Clients, int w1Wallets, int messageBytes,
+                    int w2Subscribers, int w2Rate, int w3Envelopes, int w3Topics, int w3Clients, int w3BatchSize,
+                    int w3BatchLimit, int w4Streams, Duration w4Duration) {
+
+        static Settings full() {
+            return new Settings(Duration.ofSeconds(60), Duration.ofSeconds(30), 32, 8, 1024, 100, 1000, 1_000_000,
+                    10_000, 16, 50, 10, 10_000, Duration.ofSeconds(20));
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("warmup_s", warmup.toSeconds());
+            m.put("duration_s", duration.toSeconds());
+            m.put("w1_clients", w1Clients);
+            m.put("w1_wallets", w1Wallets);
+            m.put("message_bytes", messageBytes);
+            m.put("w2_subscribers", w2Subscribers);
+            m.put("w2_rate", w2Rate);
+            m.put("w3_envelopes", w3Envelopes);
+            m.put("w3_topics", w3Topics);
+            m.put("w3_clients", w3Clients);
+            m.put("w3_batch_size", w3BatchSize);
+            m.put("w3_batch_limit", w3BatchLimit);
+            m.put("w4_streams", w4Streams);
+            m.put("w4_duration_s", w4Duration.toSeconds());
+            return m;
+        }
+
+        static Settings quick() {
+            return new Settings(Duration.ofSeconds(10), Duration.ofSeconds(5), 32, 8, 1024, 100, 1000, 10_000,
+                    1_000, 16, 50, 10, 1_000, Duration.ofSeconds(5));
+        }
+    }
+
+    /** Where the workloads send their requests. */
+    record Target(String apiUrl, String relayUrl, String kafkaBootstrap, Devnet devnet) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = null;
+        String relay = null;
+        String kafka = null;
+        boolean quick = false;
+        Set<String> only = Set.of("W1", "W2", "W3", "W4", "FOOTPRINT");
+        Path out = Path.of("bench", "results");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--url" -> url = args[++i];
+                case "--relay-url" -> relay = args[++i];
+                case "--kafka" -> kafka = args[++i];
+                case "--quick" -> quick = true;
+                case "--only" -> only = Set.of(args[++i].toUpperCase(Locale.ROOT).split(","));
+                case "--out" -> out = Path.of(args[++i]);
+                case "-h", "--help" -> {
+                    System.out.println("""
+                            usage: bin/bench [--quick] [--only W1,W2,W3,W4,FOOTPRINT] [--out bench/results]
+                                             [--url http://node:5555 [--relay-url http://relay:5101] [--kafka host:9092]]
+                            Without --url it starts a local network (one node, rate limits off) and measures it.
+                            Against --url: W2's Kafka floor needs --kafka, W4 needs --relay-url, the target's
+                            rate limits must allow the load, and RSS and the footprint are not measured.""");
+                    return;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
+            }
+        }
+        Settings settings = quick ? Settings.quick() : Settings.full();
+        Map<String, Object> results = new LinkedHashMap<>();
+        List<String[]> table = new ArrayList<>();
+        Devnet devnet = null;
+        Path devnetData = null;
+        long startNs = System.nanoTime();
+        try {
+            Target target;
+            if (url == null) {
+                Path root = Path.of("").toAbsolutePath();
+                Path data = Files.createTempDirectory(root.resolve("bench").toAbsolutePath(), "devnet-");
+                devnetData = data;
+                System.out.println("bench: starting the local network in " + data);
+                long t0 = System.nanoTime();
+                devnet = Devnet.start(Devnet.Options.benchmark(root, data)
+                        .withArgs(Devnet.Service.GATEWAY, "--xmtp.gateway.rate-limits.enabled=false"));
+                double startup = (System.nanoTime() - t0) / 1e9;
+                results.put("startup_s", round(startup));
+                target = new Target(devnet.apiUrl(), "http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(0),
+                        devnet.kafkaBootstrapServers(), devnet);
+            } else {
+                target = new Target(url, relay, kafka, null);
+            }
+            Workloads w = new Workloads(target, settings);
+            System.out.println("bench: warming up for " + settings.warmup().toSeconds() + " s");
+            w.warmup();
+            if (only.contains("W1")) {
+                Workloads.Result r = w.w1Publish();
+                results.put("w1_publish", r.json());
+                table.add(r.row("W1 publish, " + settings.w1Clients() + " clients, " + settings.messageBytes() + " B"));
+            }
+            if (only.contains("W2")) {
+                Workloads.FanOut r = w.w2FanOut("W2");
+                results.put("w2_fanout", r.json());
+                table.add(r.node().row("W2 publish → stream, " + settings.w2Subscribers() + " subscribers, "
+                        + settings.w2Rate() + "/s"));
+                if (r.floor() != null) {
+                    table.add(r.floor().row("W2 floor: bare Kafka producer → consumer, " + settings.w2Rate() + "/s"));
+                }
+            }
+            if (only.contains("W3")) {
+                Workloads.Result[] r = w.w3Query();
+                results.put("w3_query", r[0].json());
+                results.put("w3_batch_query", r[1].json());
+                results.put("w3_load", r[2].json());
+                table.add(r[2].row("W3 load: " + settings.w3Envelopes() + " envelopes, " + settings.w3Topics()
+                        + " topics (100 per publish)"));
+                table.add(r[0].row("W3 query, 100 per page, " + settings.w3Clients() + " clients"));
+                table.add(r[1].row("W3 batch-query of " + settings.w3BatchSize() + " (limit " + settings.w3BatchLimit()
+                        + " each), " + settings.w3Clients() + " clients"));
+            }
+            if (only.contains("W4") && target.relayUrl() != null) {
+                Map<String, Object> r = w.w4IdleStreams();
+                results.put("w4_streams", r);
+                Workloads.FanOut loaded = (Workloads.FanOut) r.remove("fanout");
+                results.put("w4_fanout_with_streams", loaded.json());
+                table.add(loaded.node().row("W4: W2 with " + settings.w4Streams() + " idle streams open on the relay"));
+            }
+            if (only.contains("FOOTPRINT") && devnet != null) {
+                results.put("footprint", Footprint.of(devnet));
+            }
+        } finally {
+            if (devnet != null) {
+                devnet.close();
+            }
+            if (devnetData != null) {
+                deleteTree(devnetData);
+            }
+        }
+        results.put("settings", settings.json());
+        results.put("machine", Footprint.machine());
+        results.put("elapsed_s", round((System.nanoTime() - startNs) / 1e9));
+        write(out, results, table, quick);
+    }
+
+    static void write(Path out, Map<String, Object> results, List<String[]> table, boolean quick) throws IOException {
+        Files.createDirectories(out);
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        String name = "bench-" + stamp + (quick ? "-quick" : "");
+        Files.writeString(out.resolve(name + ".json"), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+                .create().toJson(results) + "\n");
+        StringBuilder md = new StringBuilder();
+        md.append("| workload | rate | p50 | p99 | p99.9 | max | n |\n|---|---|---|---|---|---|---|\n");
+        for (String[] row : table) {
+            md.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        Object streams = results.get("w4_streams");
+        if (streams != null) {
+            md.append("\nW4 idle streams: ").append(streams).append('\n');
+        }
+        Object footprint = results.get("footprint");
+        if (footprint != null) {
+            md.append("\nFootprint: startup ").append(results.get("startup_s")).append(" s; ").append(footprint).append('\n');
+        }
+        md.append("\nMachine: ").append(results.get("machine")).append('\n');
+        Files.writeString(out.resolve(name + ".md"), md.toString());
+        System.out.println();
+        System.out.print(md);
+        System.out.println();
+        System.out.println("bench: wrote " + out.resolve(name + ".md") + " and .json");
+        System.out.println(summary(results));
+    }
+
+    @SuppressWarnings("unchecked")
+    static String summary(Map<String, Object> r) {
+        List<String> parts = new ArrayList<>();
+        if (r.get("w1_publish") instanceof Map<?, ?> w1) {
+            parts.add(String.format(Locale.ROOT, "W1 %.0f publishes/s (p99 %s ms)", (Double) w1.get("per_second"), w1.get("p99_ms")));
+        }
+        if (r.get("w2_fanout") instanceof Map<?, ?> w2) {
+            Map<String, Object> node = (Map<String, Object>) w2.get("node");
+            Object ratio = w2.get("p99_ratio_to_floor");
+            parts.add("W2 p99 " + node.get("p99_ms") + " ms" + (ratio == null ? "" : " (" + ratio + "× Kafka's)"));
+        }
+        if (r.get("w3_query") instanceof Map<?, ?> w3) {
+            parts.add(String.format(Locale.ROOT, "W3 %.0f queries/s (p99 %s ms)", (Double) w3.get("per_second"), w3.get("p99_ms")));
+        }
+        if (r.get("w4_streams") instanceof Map<?, ?> w4) {
+            parts.add("W4 " + w4.get("heap_per_stream_kib") + " KiB heap/stream");
+        }
+        return "bench summary: " + String.join("; ", parts);
+    }
+
+    static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.out.println("bench: could not delete " + dir + ": " + e);
+        }
+    }
+
+    static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private Bench() {
+    }
+}
