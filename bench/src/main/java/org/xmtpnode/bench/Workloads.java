@@ -162,8 +162,8 @@ final class Workloads {
         String topic = "/xmtp/0/m-bench-" + run + "-warmup/proto";
         Thread queries = new Thread(() -> {
             try {
-                closedLoop(4, settings.warmup(), "queries", () -> post(target.apiUrl(), "/message/v1/query", null,
-                        "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":{\"limit\":100}}"));
+                closedLoop(4, settings.warmup(), "queries", client -> post(target.apiUrl(), "/message/v1/query", null,
+                        "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":{\"limit\":100}}") == 200);
             } catch (Exception e) {
                 System.out.println("bench: warm-up queries failed: " + e);
             }
@@ -179,61 +179,29 @@ final class Workloads {
     }
 
     /**
-     * Each client publishes one envelope at a time, as fast as it is answered. Latencies are corrected
-     * for coordinated omission with the client's mean interval (a stall adds the samples it hid).
+     * Each client publishes one envelope at a time, as fast as it is answered; a refused publish is
+     * counted, not timed.
      */
     private Result closedLoopPublish(Duration duration, int clients) throws Exception {
-        Histogram[] per = new Histogram[clients];
-        long[] counts = new long[clients];
-        Thread[] threads = new Thread[clients];
-        long end = System.nanoTime() + duration.toNanos();
         AtomicLong failures = new AtomicLong();
-        long start = System.nanoTime();
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            per[c] = histogram();
-            threads[c] = new Thread(() -> {
-                String token = tokens.get(client % tokens.size());
-                String topic = "/xmtp/0/m-bench-" + run + "-w1-" + client + "/proto";
-                long n = 0;
-                while (System.nanoTime() < end) {
-                    long t0 = System.nanoTime();
-                    try {
-                        String body = "{\"envelopes\":[" + envelope(topic, nowEpochNs(),
-                                message(settings.messageBytes(), ++n)) + "]}";
-                        if (post(target.apiUrl(), "/message/v1/publish", token, body) != 200) {
-                            failures.incrementAndGet();
-                            continue;
-                        }
-                    } catch (IOException e) {
-                        failures.incrementAndGet();
-                        continue;
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    per[client].recordValue(Math.min(HIGHEST_US, (System.nanoTime() - t0) / 1000));
-                    counts[client]++;
+        long[] sequence = new long[clients];
+        Result r = closedLoop(clients, duration, "envelopes", client -> {
+            String topic = "/xmtp/0/m-bench-" + run + "-w1-" + client + "/proto";
+            String body = "{\"envelopes\":[" + envelope(topic, nowEpochNs(), message(settings.messageBytes(), ++sequence[client])) + "]}";
+            try {
+                if (post(target.apiUrl(), "/message/v1/publish", tokens.get(client % tokens.size()), body) == 200) {
+                    return true;
                 }
-            }, "w1-" + c);
-            threads[c].start();
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Histogram all = histogram();
-        long total = 0;
-        for (int c = 0; c < clients; c++) {
-            total += counts[c];
-            if (counts[c] > 0) {
-                long meanIntervalUs = (long) (seconds * 1e6 / counts[c]);
-                all.add(per[c].copyCorrectedForCoordinatedOmission(meanIntervalUs));
+            } catch (IOException e) {
+                // counted below
             }
-        }
+            failures.incrementAndGet();
+            return false;
+        }, 1);
         if (failures.get() > 0) {
             System.out.println("bench: " + failures.get() + " publishes failed");
         }
-        return new Result(total, seconds, all, "envelopes");
+        return r;
     }
 
     // ---------------------------------------------------------------- W2
@@ -421,13 +389,14 @@ final class Workloads {
         String prefix = "/xmtp/0/m-bench-" + run + "-w3-";
         Result load = loadStore(prefix, topics, settings.w3Envelopes());
         System.out.println("bench: W3 queries for " + settings.duration().toSeconds() + " s");
-        Result single = closedLoop(settings.w3Clients(), settings.duration(), "queries", () -> {
+        Result single = closedLoop(settings.w3Clients(), settings.duration(), "queries", client -> {
             String topic = prefix + ThreadLocalRandom.current().nextInt(topics) + "/proto";
             check(post(target.apiUrl(), "/message/v1/query", null, "{\"contentTopics\":[\"" + topic
                     + "\"],\"pagingInfo\":{\"limit\":100,\"direction\":\"SORT_DIRECTION_DESCENDING\"}}"), "query");
+            return true;
         });
         System.out.println("bench: W3 batch queries for " + settings.duration().toSeconds() + " s");
-        Result batch = closedLoop(settings.w3Clients(), settings.duration(), "batches", () -> {
+        Result batch = closedLoop(settings.w3Clients(), settings.duration(), "batches", client -> {
             StringBuilder b = new StringBuilder("{\"requests\":[");
             for (int i = 0; i < settings.w3BatchSize(); i++) {
                 b.append(i == 0 ? "" : ",").append("{\"contentTopics\":[\"").append(prefix)
@@ -435,6 +404,7 @@ final class Workloads {
                         .append(settings.w3BatchLimit()).append(",\"direction\":\"SORT_DIRECTION_DESCENDING\"}}");
             }
             check(post(target.apiUrl(), "/message/v1/batch-query", null, b.append("]}").toString()), "batch-query");
+            return true;
         });
         return new Result[] {single, batch, load};
     }
@@ -444,7 +414,7 @@ final class Workloads {
         System.out.printf("bench: W3 loading %,d envelopes over %,d topics%n", envelopes, topics);
         AtomicLong next = new AtomicLong();
         int batches = envelopes / 100;
-        return closedLoop(16, null, "envelopes", () -> {
+        return closedLoop(16, null, "envelopes", client -> {
             long k = next.getAndIncrement();
             if (k >= batches) {
                 throw new Done();
@@ -457,12 +427,14 @@ final class Workloads {
             }
             check(post(target.apiUrl(), "/message/v1/publish", tokens.get((int) (k % tokens.size())),
                     b.append("]}").toString()), "publish");
+            return true;
         }, 100);
     }
 
+    /** One call of a load client; false when it failed and is not to be timed. */
     @FunctionalInterface
     interface Call {
-        void run() throws Exception;
+        boolean run(int client) throws Exception;
     }
 
     /** Signals that a load has nothing left to do. */
@@ -475,6 +447,7 @@ final class Workloads {
     private Result closedLoop(int clients, Duration duration, String unit, Call call) throws Exception {
         return closedLoop(clients, duration, unit, call, 1);
     }
+
 
     /** {@code clients} threads calling until the duration ends (or a call throws {@link Done}); CO-corrected. */
     private Result closedLoop(int clients, Duration duration, String unit, Call call, int perCall) throws Exception {
@@ -491,7 +464,9 @@ final class Workloads {
                 while (System.nanoTime() < end) {
                     long t0 = System.nanoTime();
                     try {
-                        call.run();
+                        if (!call.run(client)) {
+                            continue;
+                        }
                     } catch (Done d) {
                         return;
                     } catch (Exception e) {

@@ -53,6 +53,39 @@ public final class GroupCatchUp {
         }
     }
 
+    /** An admin client with short timeouts, for the calls below. */
+    public static Admin admin(String bootstrapServers) {
+        return Admin.create(Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+    }
+
+    /** {@link #snapshot}, retried while Kafka does not answer; null once {@code keepGoing} turns false. */
+    public static Snapshot snapshotUntilDone(Admin admin, String topic, String group,
+                                             java.util.function.BooleanSupplier keepGoing, Retry.FailureHandler onFailure) {
+        Snapshot[] start = new Snapshot[1];
+        return Retry.untilDone(keepGoing, () -> start[0] = snapshot(admin, topic, group), onFailure) ? start[0] : null;
+    }
+
+    /**
+     * Waits until the group's commits reach the snapshot's end offsets, polling every 250 ms.
+     *
+     * @return false when {@code keepGoing} turned false first
+     */
+    public static boolean awaitReached(Admin admin, String group, Snapshot start,
+                                       java.util.function.BooleanSupplier keepGoing, Retry.FailureHandler onFailure)
+            throws InterruptedException {
+        while (keepGoing.getAsBoolean()) {
+            boolean[] done = new boolean[1];
+            Retry.untilDone(keepGoing, () -> done[0] = reached(admin, group, start), onFailure);
+            if (done[0]) {
+                return true;
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
+
     public static Snapshot snapshot(Admin admin, String topic, String group) {
         try {
             List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames()

@@ -10,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
@@ -63,27 +61,16 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
         long started = System.nanoTime();
         KeystoreProperties.Kafka k = properties.kafka();
         String group = KeyIngestor.groupId(properties.node().id());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
-            GroupCatchUp.Snapshot[] start = new GroupCatchUp.Snapshot[1];
-            if (!Retry.untilDone(() -> running, () -> start[0] = GroupCatchUp.snapshot(admin, k.topic(), group),
-                    (e, wait) -> log.warn("cannot read the envelope log's offsets, retrying in {} ms: {}", wait, e.toString()))) {
+        try (Admin admin = GroupCatchUp.admin(k.bootstrapServers())) {
+            GroupCatchUp.Snapshot start = GroupCatchUp.snapshotUntilDone(admin, k.topic(), group, () -> running,
+                    (e, wait) -> log.warn("cannot read the envelope log's offsets, retrying in {} ms: {}", wait, e.toString()));
+            if (start == null || (start.missingFromLog() && !rebuildFromStore())) {
                 return;
             }
-            if (start[0].missingFromLog() && !rebuildFromStore()) {
-                return;
-            }
-            while (running) {
-                boolean[] done = new boolean[1];
-                Retry.untilDone(() -> running, () -> done[0] = GroupCatchUp.reached(admin, group, start[0]),
-                        (e, wait) -> log.warn("cannot read the ingest's offsets, retrying in {} ms: {}", wait, e.toString()));
-                if (done[0]) {
-                    caughtUp = true;
-                    log.info("key directory caught up in {} ms", (System.nanoTime() - started) / 1_000_000);
-                    return;
-                }
-                Thread.sleep(250);
+            if (GroupCatchUp.awaitReached(admin, group, start, () -> running,
+                    (e, wait) -> log.warn("cannot read the ingest's offsets, retrying in {} ms: {}", wait, e.toString()))) {
+                caughtUp = true;
+                log.info("key directory caught up in {} ms", (System.nanoTime() - started) / 1_000_000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

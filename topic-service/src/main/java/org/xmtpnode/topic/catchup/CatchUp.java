@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
@@ -23,7 +22,6 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.xmtpnode.core.GroupCatchUp;
-import org.xmtpnode.core.Retry;
 import org.xmtpnode.proto.api.Envelope;
 import org.xmtpnode.proto.internal.ExportPage;
 import org.xmtpnode.proto.internal.ExportedEnvelope;
@@ -77,16 +75,14 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
         long started = System.nanoTime();
         TopicProperties.Kafka k = properties.kafka();
         String group = KafkaIngestor.groupId(properties.node().id());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
-            GroupCatchUp.Snapshot[] start = new GroupCatchUp.Snapshot[1];
-            if (!Retry.untilDone(() -> running, () -> start[0] = GroupCatchUp.snapshot(admin, k.topic(), group),
-                    (e, wait) -> log.warn("cannot read the envelope log's offsets, retrying in {} ms: {}", wait, e.toString()))) {
+        try (Admin admin = GroupCatchUp.admin(k.bootstrapServers())) {
+            GroupCatchUp.Snapshot start = GroupCatchUp.snapshotUntilDone(admin, k.topic(), group, () -> running,
+                    (e, wait) -> log.warn("cannot read the envelope log's offsets, retrying in {} ms: {}", wait, e.toString()));
+            if (start == null) {
                 return;
             }
-            behind.set(start[0].behind());
-            if (start[0].missingFromLog()) {
+            behind.set(start.behind());
+            if (start.missingFromLog()) {
                 phase = "copying from a peer";
                 log.info("the envelope log no longer holds part of the history this node lacks; copying it from a peer");
                 if (!copyFromPeer()) {
@@ -94,17 +90,9 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
                 }
             }
             phase = "reading the envelope log";
-            log.info("catching up: {} records of the envelope log to read", start[0].behind());
-            while (running) {
-                boolean[] done = new boolean[1];
-                Retry.untilDone(() -> running, () -> done[0] = GroupCatchUp.reached(admin, group, start[0]),
-                        (e, wait) -> log.warn("cannot read the ingest's offsets, retrying in {} ms: {}", wait, e.toString()));
-                if (done[0]) {
-                    break;
-                }
-                Thread.sleep(250);
-            }
-            if (running) {
+            log.info("catching up: {} records of the envelope log to read", start.behind());
+            if (GroupCatchUp.awaitReached(admin, group, start, () -> running,
+                    (e, wait) -> log.warn("cannot read the ingest's offsets, retrying in {} ms: {}", wait, e.toString()))) {
                 behind.set(0);
                 caughtUp = true;
                 phase = "caught up";
