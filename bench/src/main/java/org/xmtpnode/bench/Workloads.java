@@ -120,6 +120,20 @@ final class Workloads {
         return baseEpochNs + (System.nanoTime() - baseNano);
     }
 
+    /** Sleeps until an epoch time on {@link #nowEpochNs}'s clock; false if interrupted. */
+    private boolean sleepUntil(long epochNs) {
+        long wait = epochNs - nowEpochNs();
+        if (wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     // ---------------------------------------------------------------- requests
 
     static String envelope(String topic, long timeNs, byte[] message) {
@@ -288,13 +302,8 @@ final class Workloads {
                 String token = tokens.get(sender % tokens.size());
                 for (long i = sender; i < total; i += senders) {
                     long intended = startEpoch + i * 1_000_000_000L / rate;
-                    long wait = intended - nowEpochNs();
-                    if (wait > 0) {
-                        try {
-                            TimeUnit.NANOSECONDS.sleep(wait);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
+                    if (!sleepUntil(intended)) {
+                        return;
                     }
                     String topic = topicPrefix + (i % topics) + "/proto";
                     try {
@@ -351,13 +360,8 @@ final class Workloads {
             Thread sender = new Thread(() -> {
                 for (long i = 0; i < total; i++) {
                     long intended = startEpoch + i * 1_000_000_000L / rate;
-                    long wait = intended - nowEpochNs();
-                    if (wait > 0) {
-                        try {
-                            TimeUnit.NANOSECONDS.sleep(wait);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
+                    if (!sleepUntil(intended)) {
+                        return;
                     }
                     byte[] value = message(settings.messageBytes(), intended);
                     producer.send(new ProducerRecord<>(topic, ("t" + (i % settings.w2Subscribers())).getBytes(StandardCharsets.UTF_8), value));

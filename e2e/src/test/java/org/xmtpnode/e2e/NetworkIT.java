@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.xmtpnode.core.EnvelopeDigest;
 import org.xmtpnode.core.EnvelopeLog;
+import org.xmtpnode.core.StoreExport;
 import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.core.crypto.Secp256k1;
 import org.xmtpnode.core.nodes.NodeRecords;
@@ -398,20 +399,16 @@ class NetworkIT {
     /** Every digest in a node's store, read through the export its peers copy from. */
     static Set<String> digests(String store) throws Exception {
         Set<String> out = new HashSet<>();
-        String after = "";
+        byte[] after = new byte[0];
         while (true) {
-            HttpResponse<byte[]> r = Api.HTTP.send(HttpRequest.newBuilder(URI.create(store
-                    + "/internal/v1/envelopes?limit=5000" + (after.isEmpty() ? "" : "&after=" + after))).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            assertThat(r.statusCode()).isEqualTo(200);
-            ExportPage page = ExportPage.parseFrom(r.body());
+            ExportPage page = StoreExport.page(Api.HTTP, URI.create(store), 5000, null, after);
             for (ExportedEnvelope e : page.getEnvelopesList()) {
                 out.add(HexFormat.of().formatHex(EnvelopeDigest.of(e.getEnvelope())));
             }
             if (page.getNextAfter().isEmpty()) {
                 return out;
             }
-            after = HexFormat.of().formatHex(page.getNextAfter().toByteArray());
+            after = page.getNextAfter().toByteArray();
         }
     }
 }

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import org.xmtpnode.bootstrap.config.BootstrapProperties;
@@ -35,17 +34,11 @@ public class RegistryLog implements DisposableBean {
                 // roll segments hourly so compaction can drop old heartbeats
                 "segment.ms", String.valueOf(TimeUnit.HOURS.toMillis(1)),
                 "min.cleanable.dirty.ratio", "0.1"));
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Properties p = EnvelopeLog.ackedProducer(k.bootstrapServers(), "bootstrap-" + properties.node().id());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "bootstrap-" + properties.node().id());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         this.producer = new KafkaProducer<>(p);
     }
 

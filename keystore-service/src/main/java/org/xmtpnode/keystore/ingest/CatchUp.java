@@ -2,13 +2,10 @@ package org.xmtpnode.keystore.ingest;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -18,6 +15,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.xmtpnode.core.GroupCatchUp;
+import org.xmtpnode.core.StoreExport;
 import org.xmtpnode.core.Retry;
 import org.xmtpnode.keystore.config.KeystoreProperties;
 import org.xmtpnode.proto.internal.ExportPage;
@@ -94,11 +92,11 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
         }
         long n = 0;
         for (String prefix : KEY_TOPIC_PREFIXES) {
-            String after = "";
+            byte[] after = new byte[0];
             while (running) {
                 ExportPage page;
                 try {
-                    page = page(store, prefix, after);
+                    page = StoreExport.page(http, store, 1000, prefix, after);
                 } catch (IOException e) {
                     log.warn("reading the store failed, retrying: {}", e.toString());
                     Thread.sleep(1000);
@@ -114,22 +112,11 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
                 if (page.getNextAfter().isEmpty()) {
                     break;
                 }
-                after = HexFormat.of().formatHex(page.getNextAfter().toByteArray());
+                after = page.getNextAfter().toByteArray();
             }
         }
         log.info("rebuilt the key directory from {} key envelopes of the store", n);
         return running;
-    }
-
-    private ExportPage page(URI store, String prefix, String after) throws IOException, InterruptedException {
-        URI url = store.resolve("/internal/v1/envelopes?limit=1000&prefix="
-                + URLEncoder.encode(prefix, StandardCharsets.UTF_8) + (after.isEmpty() ? "" : "&after=" + after));
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() != 200) {
-            throw new IOException("the store answered " + r.statusCode());
-        }
-        return ExportPage.parseFrom(r.body());
     }
 
     private int readiness(URI store) throws InterruptedException {

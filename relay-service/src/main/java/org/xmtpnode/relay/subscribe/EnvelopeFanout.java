@@ -13,7 +13,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -57,15 +56,9 @@ public class EnvelopeFanout implements SmartLifecycle {
 
     @Override
     public void start() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.kafka().bootstrapServers());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "relay-fanout." + properties.node().id());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Properties p = EnvelopeLog.reader(properties.kafka().bootstrapServers(), "relay-fanout." + properties.node().id());
         p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         consumer = new KafkaConsumer<>(p);
         assignAll();
         running = true;

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +21,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.xmtpnode.core.GroupCatchUp;
+import org.xmtpnode.core.StoreExport;
 import org.xmtpnode.proto.api.Envelope;
 import org.xmtpnode.proto.internal.ExportPage;
 import org.xmtpnode.proto.internal.ExportedEnvelope;
@@ -125,7 +125,7 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
                     log.warn("no serving peer listed by {} yet; retrying in {} ms", bootstrap, backoff);
                 } else {
                     while (running) {
-                        ExportPage page = fetchPage(peer, after);
+                        ExportPage page = StoreExport.page(http, peer, properties.catchUp().pageSize(), null, after);
                         insert(page.getEnvelopesList());
                         total += page.getEnvelopesCount();
                         copied.increment(page.getEnvelopesCount());
@@ -163,17 +163,6 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
             }
         }
         return candidates.isEmpty() ? null : candidates.get((int) (Math.random() * candidates.size()));
-    }
-
-    private ExportPage fetchPage(URI peer, byte[] after) throws IOException, InterruptedException {
-        URI url = peer.resolve("/internal/v1/envelopes?limit=" + properties.catchUp().pageSize()
-                + (after.length == 0 ? "" : "&after=" + HexFormat.of().formatHex(after)));
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() != 200) {
-            throw new IOException(peer + " answered " + r.statusCode());
-        }
-        return ExportPage.parseFrom(r.body());
     }
 
     private void insert(List<ExportedEnvelope> page) {
