@@ -38,7 +38,7 @@ public final class Bench {
                     int w3BatchLimit, int w4Streams, Duration w4Duration) {
 
         static Settings full() {
-            return new Settings(Duration.ofSeconds(60), Duration.ofSeconds(30), 32, 8, 1024, 100, 1000, 1_000_000,
+            return new Settings(Duration.ofSeconds(240), Duration.ofSeconds(30), 32, 8, 1024, 100, 1000, 1_000_000,
                     10_000, 16, 50, 10, 10_000, Duration.ofSeconds(20));
         }
 
@@ -122,8 +122,8 @@ public final class Bench {
                 target = new Target(url, relay, kafka, null);
             }
             Workloads w = new Workloads(target, settings);
-            System.out.println("bench: warming up for " + settings.warmup().toSeconds() + " s");
-            w.warmup();
+            System.out.println("bench: warming up (at most " + settings.warmup().toSeconds() + " s)");
+            results.put("warmup_publish_rates", w.warmup().stream().map(Bench::round).toList());
             if (only.contains("W1")) {
                 Workloads.Result r = w.w1Publish();
                 results.put("w1_publish", r.json());

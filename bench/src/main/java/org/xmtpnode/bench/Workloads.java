@@ -171,20 +171,67 @@ final class Workloads {
 
     // ---------------------------------------------------------------- W1
 
-    /** Publishes and queries at full speed together: the JIT needs tens of seconds under load. */
-    void warmup() throws Exception {
+    /**
+     * Publishes and queries at full speed together, in rounds of up to 15 s, until the publish rate
+     * stops rising (a round less than 5 % above the one before) or {@code settings.warmup()} is spent:
+     * the JIT of the node's JVMs, sharing the cores, needs one to three minutes under load.
+     *
+     * @return each round's publish rate
+     */
+    List<Double> warmup() throws Exception {
+        awaitReady(Duration.ofMinutes(2));
         String topic = "/xmtp/0/m-bench-" + run + "-warmup/proto";
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         Thread queries = new Thread(() -> {
             try {
-                closedLoop(4, settings.warmup(), "queries", client -> post(target.apiUrl(), "/message/v1/query", null,
-                        "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":{\"limit\":100}}") == 200);
+                closedLoop(4, null, "queries", client -> {
+                    if (done.get()) {
+                        throw new Done();
+                    }
+                    return post(target.apiUrl(), "/message/v1/query", null,
+                            "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":{\"limit\":100}}") == 200;
+                });
             } catch (Exception e) {
                 System.out.println("bench: warm-up queries failed: " + e);
             }
         }, "warmup-queries");
         queries.start();
-        closedLoopPublish(settings.warmup(), settings.w1Clients());
-        queries.join();
+        List<Double> rates = new ArrayList<>();
+        try {
+            Duration round = settings.warmup().compareTo(Duration.ofSeconds(15)) < 0 ? settings.warmup() : Duration.ofSeconds(15);
+            long end = System.nanoTime() + settings.warmup().toNanos();
+            while (true) {
+                double rate = closedLoopPublish(round, settings.w1Clients()).perSecond();
+                System.out.printf(Locale.ROOT, "bench: warm-up round %d: %,.0f publishes/s%n", rates.size() + 1, rate);
+                boolean rising = rates.isEmpty() || rate >= 1.05 * rates.get(rates.size() - 1);
+                rates.add(rate);
+                if (!rising || System.nanoTime() + round.toNanos() > end) {
+                    return rates;
+                }
+            }
+        } finally {
+            done.set(true);
+            queries.join();
+        }
+    }
+
+    /** Waits until the API answers a query (a node that is still starting refuses connections). */
+    private void awaitReady(Duration max) throws Exception {
+        long end = System.nanoTime() + max.toNanos();
+        String body = "{\"contentTopics\":[\"/xmtp/0/m-bench-ready/proto\"]}";
+        while (true) {
+            try {
+                if (post(target.apiUrl(), "/message/v1/query", null, body) == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException(target.apiUrl() + " did not answer a query within " + max.toSeconds() + " s");
+            }
+            Thread.sleep(500);
+        }
     }
 
     Result w1Publish() throws Exception {

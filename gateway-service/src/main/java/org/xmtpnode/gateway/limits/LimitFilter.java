@@ -60,8 +60,14 @@ public class LimitFilter implements GlobalFilter, Ordered {
                 token = tokens.verifyHeader(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
             }
             String wallet = token == null ? null : token.walletAddress();
+            if (!limiter.enabled()) {
+                return chain.filter(exchange); // no cost to count: the body streams through unread
+            }
             return withBody(exchange, chain, body -> envelopes(body),
                     cost -> limiter.take(RateLimiter.Kind.PUBLISH, ip, wallet, cost));
+        }
+        if (!limiter.enabled()) {
+            return chain.filter(exchange);
         }
         if (BATCH_QUERY.equals(path)) {
             return withBody(exchange, chain, LimitFilter::queries,

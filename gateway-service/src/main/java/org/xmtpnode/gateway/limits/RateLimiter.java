@@ -97,6 +97,11 @@ public class RateLimiter {
         args.add(Long.toString(Math.min(cost, bucket.burst())));
     }
 
+    /** Off, every request is allowed without a look at Redis (and its cost need not be known). */
+    public boolean enabled() {
+        return limits.enabled();
+    }
+
     public Duration redisTimeout() {
         return limits.redisTimeout();
     }

@@ -45,9 +45,20 @@ public record RelayProperties(@Valid Node node, @Valid Kafka kafka, @Valid Relay
      * @param maxRequestBytes   largest request body read (publish: a few envelopes of up to 1 MiB, in base64)
      * @param authRequired      publishes need a wallet's auth token (turn off only for local experiments)
      * @param tokenCacheSize    verified tokens remembered until they expire
+     * @param storeBatch        how concurrent publishes share store requests
      */
     public record Relay(@NotNull URI storeUrl, @NotNull Duration storeTimeout, @Min(16) int subscriberBuffer,
                         @NotNull Duration heartbeatInterval, @Min(1000) int dedupeWindow,
-                        @Min(1024) int maxRequestBytes, boolean authRequired, @Min(1) int tokenCacheSize) {
+                        @Min(1024) int maxRequestBytes, boolean authRequired, @Min(1) int tokenCacheSize,
+                        @Valid @NotNull StoreBatch storeBatch) {
+    }
+
+    /**
+     * @param maxInFlight        store requests outstanding at once; publishes arriving meanwhile share the next
+     * @param maxBytes           envelope bytes per store request (a larger single publish goes alone)
+     * @param maxQueuedEnvelopes envelopes waiting for a store request before publishes fail with 503
+     */
+    public record StoreBatch(@Min(1) int maxInFlight, @NotNull org.springframework.util.unit.DataSize maxBytes,
+                             @Min(1) int maxQueuedEnvelopes) {
     }
 }

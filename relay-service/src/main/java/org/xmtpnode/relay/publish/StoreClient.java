@@ -1,5 +1,8 @@
 package org.xmtpnode.relay.publish;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -15,28 +18,51 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
-/** Writes envelopes into this node's topic-service; completes once they are committed. */
+/**
+ * Writes envelopes into this node's topic-service; completes once they are committed. Concurrent
+ * publishes share store requests ({@link StoreBatcher}).
+ */
 @Component
 public class StoreClient {
 
+    private static final MediaType PROTOBUF = MediaType.parseMediaType("application/x-protobuf");
+
     private final WebClient web;
     private final String origin;
+    private final StoreBatcher batcher;
     private final java.time.Duration timeout;
 
-    public StoreClient(RelayProperties properties) {
-        ConnectionProvider pool = ConnectionProvider.builder("store").maxConnections(64)
+    public StoreClient(RelayProperties properties, MeterRegistry meters) {
+        RelayProperties.StoreBatch limits = properties.relay().storeBatch();
+        ConnectionProvider pool = ConnectionProvider.builder("store").maxConnections(Math.max(8, limits.maxInFlight()))
                 .pendingAcquireMaxCount(4096).build();
         HttpClient http = HttpClient.create(pool).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000);
         this.web = WebClient.builder().baseUrl(properties.relay().storeUrl().toString())
                 .clientConnector(new ReactorClientHttpConnector(http)).build();
         this.origin = properties.node().id();
         this.timeout = properties.relay().storeTimeout();
+        DistributionSummary callers = DistributionSummary.builder("relay.store.batch.publishes")
+                .description("publishes that shared one store request").register(meters);
+        DistributionSummary envelopes = DistributionSummary.builder("relay.store.batch.envelopes")
+                .description("envelopes in one store request").register(meters);
+        this.batcher = new StoreBatcher(this::send, limits.maxInFlight(), limits.maxBytes().toBytes(),
+                limits.maxQueuedEnvelopes(), properties.relay().storeTimeout(), (n, e) -> {
+                    callers.record(n);
+                    envelopes.record(e);
+                });
+        Gauge.builder("relay.store.queued", batcher, StoreBatcher::queued)
+                .description("envelopes waiting for a store request").register(meters);
     }
 
+    /** Completes once these envelopes are committed; fails with 503 / code 14 when the store is unavailable. */
     public Mono<Void> store(List<Envelope> envelopes) {
+        return batcher.store(envelopes);
+    }
+
+    private Mono<Void> send(List<Envelope> envelopes) {
         byte[] body = StoreRequest.newBuilder().addAllEnvelopes(envelopes).setOriginNode(origin).build().toByteArray();
         return web.post().uri("/internal/v1/envelopes")
-                .contentType(MediaType.parseMediaType("application/x-protobuf"))
+                .contentType(PROTOBUF)
                 .bodyValue(body)
                 .exchangeToMono(response -> {
                     if (response.statusCode().is2xxSuccessful()) {

@@ -20,7 +20,8 @@ class SubscriptionRegistryTest {
             new RelayProperties.Node("node-1"),
             new RelayProperties.Kafka("127.0.0.1:9092", "t", 1, (short) 1, 0, Duration.ofSeconds(5)),
             new RelayProperties.Relay(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1), 16,
-                    Duration.ofSeconds(25), 1000, 1024, true, 100)), meters);
+                    Duration.ofSeconds(25), 1000, 1024, true, 100,
+                    new RelayProperties.StoreBatch(4, org.springframework.util.unit.DataSize.ofMegabytes(4), 1000))), meters);
 
     static byte[] line(String s) {
         return s.getBytes();
