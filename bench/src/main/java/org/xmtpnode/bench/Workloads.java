@@ -173,7 +173,7 @@ final class Workloads {
 
     /**
      * Publishes and queries at full speed together, in rounds of up to 15 s, until the publish rate
-     * stops rising (a round less than 5 % above the one before) or {@code settings.warmup()} is spent:
+     * stops rising (two rounds in a row less than 5 % above the best) or {@code settings.warmup()} is spent:
      * the JIT of the node's JVMs, sharing the cores, needs one to three minutes under load.
      *
      * @return each round's publish rate
@@ -200,12 +200,15 @@ final class Workloads {
         try {
             Duration round = settings.warmup().compareTo(Duration.ofSeconds(15)) < 0 ? settings.warmup() : Duration.ofSeconds(15);
             long end = System.nanoTime() + settings.warmup().toNanos();
+            double best = 0;
+            int stalled = 0;
             while (true) {
                 double rate = closedLoopPublish(round, settings.w1Clients()).perSecond();
                 System.out.printf(Locale.ROOT, "bench: warm-up round %d: %,.0f publishes/s%n", rates.size() + 1, rate);
-                boolean rising = rates.isEmpty() || rate >= 1.05 * rates.get(rates.size() - 1);
+                stalled = rate >= 1.05 * best ? 0 : stalled + 1;
+                best = Math.max(best, rate);
                 rates.add(rate);
-                if (!rising || System.nanoTime() + round.toNanos() > end) {
+                if (stalled == 2 || System.nanoTime() + round.toNanos() > end) {
                     return rates;
                 }
             }

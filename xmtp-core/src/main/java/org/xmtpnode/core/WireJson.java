@@ -8,7 +8,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.xmtpnode.proto.api.BatchQueryResponse;
+import org.xmtpnode.proto.api.Cursor;
 import org.xmtpnode.proto.api.Envelope;
+import org.xmtpnode.proto.api.PagingInfo;
+import org.xmtpnode.proto.api.QueryResponse;
 
 /**
  * The wire's JSON: protobuf's JSON mapping as grpc-gateway spoke it (lowerCamelCase names, int64 as
@@ -152,6 +156,69 @@ public final class WireJson {
         out.put(RESULT_PREFIX).put(head).put(b64).put(tail);
         return out.array();
     }
+
+    /**
+     * A query's answer, written directly: the same JSON as the reflective printer gives, at a fraction
+     * of its cost (a page holds up to 100 envelopes, and queries are most of a node's reads).
+     */
+    public static byte[] printBytes(QueryResponse response) {
+        StringBuilder sb = new StringBuilder(256 + response.getEnvelopesCount() * 96);
+        append(sb, response);
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A batch query's answer, written directly (see {@link #printBytes(QueryResponse)}). */
+    public static byte[] printBytes(BatchQueryResponse response) {
+        StringBuilder sb = new StringBuilder(1024);
+        sb.append("{\"responses\":[");
+        for (int i = 0; i < response.getResponsesCount(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            append(sb, response.getResponses(i));
+        }
+        sb.append("]}");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void append(StringBuilder sb, QueryResponse response) {
+        sb.append("{\"envelopes\":[");
+        for (int i = 0; i < response.getEnvelopesCount(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Envelope e = response.getEnvelopes(i);
+            sb.append("{\"contentTopic\":");
+            appendJsonString(sb, e.getContentTopic());
+            sb.append(",\"timestampNs\":\"").append(Long.toUnsignedString(e.getTimestampNs()))
+                    .append("\",\"message\":\"").append(BASE64.encodeToString(e.getMessage().toByteArray())).append("\"}");
+        }
+        sb.append(']');
+        if (response.hasPagingInfo()) {
+            PagingInfo p = response.getPagingInfo();
+            sb.append(",\"pagingInfo\":{\"limit\":").append(Integer.toUnsignedString(p.getLimit()));
+            if (p.hasCursor()) {
+                sb.append(",\"cursor\":{");
+                if (p.getCursor().getCursorCase() == Cursor.CursorCase.INDEX) {
+                    sb.append("\"index\":{\"digest\":\"")
+                            .append(BASE64.encodeToString(p.getCursor().getIndex().getDigest().toByteArray()))
+                            .append("\",\"senderTimeNs\":\"")
+                            .append(Long.toUnsignedString(p.getCursor().getIndex().getSenderTimeNs())).append("\"}");
+                }
+                sb.append('}');
+            }
+            sb.append(",\"direction\":");
+            if (p.getDirection() == org.xmtpnode.proto.api.SortDirection.UNRECOGNIZED) {
+                sb.append(p.getDirectionValue());
+            } else {
+                sb.append('"').append(p.getDirection().name()).append('"');
+            }
+            sb.append('}');
+        }
+        sb.append('}');
+    }
+
+    private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
     static void appendJsonString(StringBuilder sb, CharSequence s) {
         sb.append('"');

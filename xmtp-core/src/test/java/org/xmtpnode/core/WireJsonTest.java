@@ -66,6 +66,57 @@ class WireJsonTest {
         }
     }
 
+    static QueryResponse randomResponse(Random random, boolean oddTopics) {
+        QueryResponse.Builder r = QueryResponse.newBuilder();
+        int n = random.nextInt(4) == 0 ? 0 : random.nextInt(20);
+        for (int i = 0; i < n; i++) {
+            byte[] message = new byte[random.nextInt(300)];
+            random.nextBytes(message);
+            String topic = "/xmtp/0/m-" + Long.toHexString(random.nextLong())
+                    + (oddTopics ? "\"<q>&=' \\é\u2028😀" : "") + "/proto";
+            r.addEnvelopes(Envelope.newBuilder().setContentTopic(topic).setTimestampNs(random.nextLong())
+                    .setMessage(ByteString.copyFrom(message)));
+        }
+        if (random.nextInt(5) > 0) {
+            PagingInfo.Builder p = PagingInfo.newBuilder().setLimit(random.nextInt(3) == 0 ? -1 : random.nextInt(101))
+                    .setDirectionValue(random.nextInt(4));
+            int cursor = random.nextInt(3);
+            if (cursor == 1) {
+                byte[] digest = new byte[32];
+                random.nextBytes(digest);
+                p.setCursor(org.xmtpnode.proto.api.Cursor.newBuilder().setIndex(org.xmtpnode.proto.api.IndexCursor
+                        .newBuilder().setDigest(ByteString.copyFrom(digest)).setSenderTimeNs(random.nextLong())));
+            } else if (cursor == 2) {
+                p.setCursor(org.xmtpnode.proto.api.Cursor.getDefaultInstance());
+            }
+            r.setPagingInfo(p);
+        }
+        return r.build();
+    }
+
+    @Test
+    void queryAnswersWrittenDirectlyAreThePrintersJson() {
+        Random random = new Random(11);
+        org.xmtpnode.proto.api.BatchQueryResponse.Builder batch = org.xmtpnode.proto.api.BatchQueryResponse.newBuilder();
+        for (int i = 0; i < 300; i++) {
+            QueryResponse r = randomResponse(random, false);
+            batch.addResponses(r);
+            assertThat(new String(WireJson.printBytes(r), StandardCharsets.UTF_8)).isEqualTo(WireJson.print(r));
+        }
+        assertThat(new String(WireJson.printBytes(batch.build()), StandardCharsets.UTF_8)).isEqualTo(WireJson.print(batch.build()));
+        assertThat(WireJson.printBytes(org.xmtpnode.proto.api.BatchQueryResponse.getDefaultInstance()))
+                .isEqualTo(utf8(WireJson.print(org.xmtpnode.proto.api.BatchQueryResponse.getDefaultInstance())));
+    }
+
+    @Test
+    void queryAnswersWithOddTopicsReadBackAsTheSameMessage() {
+        Random random = new Random(13);
+        for (int i = 0; i < 300; i++) {
+            QueryResponse r = randomResponse(random, true);
+            assertThat(WireJson.parse(WireJson.printBytes(r), QueryResponse.newBuilder()).build()).isEqualTo(r);
+        }
+    }
+
     @Test
     void unknownFieldsAreIgnoredButWrongTypesAreRefused() {
         QueryRequest q = WireJson.parse(utf8("{\"contentTopics\":[\"a\"],\"future\":{\"x\":1}}"), QueryRequest.newBuilder()).build();

@@ -1,6 +1,7 @@
 package org.xmtpnode.relay.subscribe;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,20 +111,49 @@ public class EnvelopeFanout implements SmartLifecycle {
         }
     }
 
+    /**
+     * Every producer of the log keys a record by its envelope's content topic and stamps its digest in
+     * a header, so a record is parsed only when some stream wants its topic.
+     */
     private void handle(ConsumerRecord<byte[], byte[]> record) {
-        Envelope envelope;
-        try {
-            envelope = Envelope.parseFrom(record.value());
-        } catch (Exception e) {
-            log.error("skipping an unreadable record at {}-{}@{}", record.topic(), record.partition(), record.offset());
-            return;
-        }
         Header digestHeader = record.headers().lastHeader(EnvelopeLog.DIGEST_HEADER);
-        byte[] digest = digestHeader != null ? digestHeader.value() : EnvelopeDigest.of(envelope);
+        String topic;
+        byte[] digest;
+        if (record.key() != null && digestHeader != null) {
+            topic = new String(record.key(), StandardCharsets.UTF_8);
+            digest = digestHeader.value();
+        } else {
+            Envelope envelope = parse(record);
+            if (envelope == null) {
+                return;
+            }
+            topic = envelope.getContentTopic();
+            digest = EnvelopeDigest.of(envelope);
+        }
         if (recentDigests.put(ByteBuffer.wrap(digest), Boolean.TRUE) != null) {
             return; // published again (a client retry): streamed already
         }
-        registry.dispatch(envelope.getContentTopic(), () -> WireJson.streamLine(envelope));
+        registry.dispatch(topic, () -> {
+            Envelope envelope = parse(record);
+            if (envelope == null) {
+                return null;
+            }
+            if (!envelope.getContentTopic().equals(topic)) {
+                log.error("skipping the record at {}-{}@{}: its key is not its envelope's topic",
+                        record.topic(), record.partition(), record.offset());
+                return null;
+            }
+            return WireJson.streamLine(envelope);
+        });
+    }
+
+    private static Envelope parse(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return Envelope.parseFrom(record.value());
+        } catch (Exception e) {
+            log.error("skipping an unreadable record at {}-{}@{}", record.topic(), record.partition(), record.offset());
+            return null;
+        }
     }
 
     public boolean isAssigned() {

@@ -74,7 +74,7 @@ public class SubscriptionRegistry implements SmartLifecycle {
         s.complete();
     }
 
-    /** Called by the single fan-out thread; the line is made only if someone listens. */
+    /** Called by the single fan-out thread; the line is made only if someone listens (null: nothing to deliver). */
     public void dispatch(String topic, Supplier<byte[]> line) {
         Set<Subscriber> subscribers = byTopic.get(topic);
         boolean toAll = !allTopics.isEmpty() && Topics.isXmtpTopic(topic);
@@ -82,6 +82,9 @@ public class SubscriptionRegistry implements SmartLifecycle {
             return;
         }
         byte[] bytes = line.get();
+        if (bytes == null) {
+            return; // unreadable: nothing to deliver
+        }
         if (subscribers != null) {
             for (Subscriber s : subscribers) {
                 deliver(s, bytes);

@@ -85,6 +85,16 @@ public class KafkaIngestor implements SmartLifecycle {
                 List<byte[]> ownSeen = new ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     String origin = EnvelopeLog.origin(r.headers());
+                    org.apache.kafka.common.header.Header digest = r.headers().lastHeader(EnvelopeLog.DIGEST_HEADER);
+                    if (origin.equals(self) && digest != null && r.key() != null) {
+                        // this node's own envelope, already stored: only its digest matters (the
+                        // record's key is its content topic), so it is not parsed
+                        if (!Topics.isEphemeral(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+                            ownSeen.add(digest.value());
+                        }
+                        skipped.increment();
+                        continue;
+                    }
                     Envelope envelope;
                     try {
                         envelope = Envelope.parseFrom(r.value());
@@ -95,8 +105,7 @@ public class KafkaIngestor implements SmartLifecycle {
                     }
                     if (origin.equals(self)) {
                         if (!Topics.isEphemeral(envelope.getContentTopic())) {
-                            org.apache.kafka.common.header.Header d = r.headers().lastHeader(EnvelopeLog.DIGEST_HEADER);
-                            ownSeen.add(d != null ? d.value() : org.xmtpnode.core.EnvelopeDigest.of(envelope));
+                            ownSeen.add(digest != null ? digest.value() : org.xmtpnode.core.EnvelopeDigest.of(envelope));
                         }
                         skipped.increment();
                         continue;
