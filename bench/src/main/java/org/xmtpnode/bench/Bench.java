@@ -61,6 +61,11 @@ public final class Bench {
             return m;
         }
 
+        Settings withWarmup(Duration d) {
+            return new Settings(d, duration, w1Clients, w1Wallets, messageBytes, w2Subscribers, w2Rate, w3Envelopes,
+                    w3Topics, w3Clients, w3BatchSize, w3BatchLimit, w4Streams, w4Duration);
+        }
+
         static Settings quick() {
             return new Settings(Duration.ofSeconds(10), Duration.ofSeconds(5), 32, 8, 1024, 100, 1000, 10_000,
                     1_000, 16, 50, 10, 1_000, Duration.ofSeconds(5));
@@ -76,6 +81,7 @@ public final class Bench {
         String relay = null;
         String kafka = null;
         boolean quick = false;
+        Duration warmup = null;
         Set<String> only = Set.of("W1", "W2", "W3", "W4", "FOOTPRINT");
         Path out = Path.of("bench", "results");
         for (int i = 0; i < args.length; i++) {
@@ -84,11 +90,12 @@ public final class Bench {
                 case "--relay-url" -> relay = args[++i];
                 case "--kafka" -> kafka = args[++i];
                 case "--quick" -> quick = true;
+                case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(args[++i]));
                 case "--only" -> only = Set.of(args[++i].toUpperCase(Locale.ROOT).split(","));
                 case "--out" -> out = Path.of(args[++i]);
                 case "-h", "--help" -> {
                     System.out.println("""
-                            usage: bin/bench [--quick] [--only W1,W2,W3,W4,FOOTPRINT] [--out bench/results]
+                            usage: bin/bench [--quick] [--only W1,W2,W3,W4,FOOTPRINT] [--warmup MAX_SECONDS] [--out bench/results]
                                              [--url http://node:5555 [--relay-url http://relay:5101] [--kafka host:9092]]
                             Without --url it starts a local network (one node, rate limits off) and measures it.
                             Against --url: W2's Kafka floor needs --kafka, W4 needs --relay-url, the target's
@@ -99,6 +106,9 @@ public final class Bench {
             }
         }
         Settings settings = quick ? Settings.quick() : Settings.full();
+        if (warmup != null) {
+            settings = settings.withWarmup(warmup);
+        }
         Map<String, Object> results = new LinkedHashMap<>();
         List<String[]> table = new ArrayList<>();
         Devnet devnet = null;
@@ -124,6 +134,11 @@ public final class Bench {
             Workloads w = new Workloads(target, settings);
             System.out.println("bench: warming up (at most " + settings.warmup().toSeconds() + " s)");
             results.put("warmup_publish_rates", w.warmup().stream().map(Bench::round).toList());
+            if ((only.contains("W2") || only.contains("W4")) && !settings.warmup().isZero()) {
+                // the stream path has its own code for the JIT to compile: a W2 pass that is not recorded
+                Duration half = settings.warmup().dividedBy(2);
+                w.w2FanOut("warmup", half.compareTo(Duration.ofSeconds(15)) < 0 ? half : Duration.ofSeconds(15), false);
+            }
             if (only.contains("W1")) {
                 Workloads.Result r = w.w1Publish();
                 results.put("w1_publish", r.json());

@@ -29,7 +29,7 @@ public record RelayProperties(@Valid Node node, @Valid Kafka kafka, @Valid Relay
      * @param topic             the envelope topic
      * @param partitions        partitions when this service creates the topic
      * @param replicationFactor replication when this service creates the topic
-     * @param lingerMs          producer linger: 0 sends each publish at once (lowest latency)
+     * @param lingerMs          producer linger: concurrent publishes share produce requests for up to this long (0: each at once)
      * @param deliveryTimeout   how long a publish waits for Kafka before it fails with 503
      */
     public record Kafka(@NotBlank String bootstrapServers, @NotBlank String topic, @Min(1) int partitions,
