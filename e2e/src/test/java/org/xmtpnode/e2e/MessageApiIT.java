@@ -21,12 +21,16 @@ class MessageApiIT {
 
     static Api gateway;
     static Api secondRelay;
+    static java.util.List<Api> relays;
+    static String apiUrl;
 
     @BeforeAll
     static void network() {
         Devnet devnet = SharedDevnet.get();
         gateway = new Api(devnet.apiUrl()).withToken(Identities.random().token(System.currentTimeMillis() * 1_000_000L));
         secondRelay = new Api("http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(1));
+        apiUrl = devnet.apiUrl();
+        relays = devnet.ports(Devnet.Service.RELAY).stream().map(p -> new Api("http://127.0.0.1:" + p)).toList();
     }
 
     static String topic(String kind) {
@@ -54,6 +58,55 @@ class MessageApiIT {
             assertThat(q.body()).as("read-your-writes after publish %d", i)
                     .contains(Base64.getEncoder().encodeToString(("m" + i).getBytes()));
         }
+    }
+
+    /** The relays' totals of one summary: {count, sum}. */
+    static double[] relaySummary(String name) throws Exception {
+        double[] total = new double[2];
+        for (Api relay : relays) {
+            HttpResponse<String> r = relay.get("/actuator/prometheus");
+            assertOk(r);
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith(name + "_count{")) {
+                    total[0] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                } else if (line.startsWith(name + "_sum{")) {
+                    total[1] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return total;
+    }
+
+    @Test
+    void concurrentPublishesShareStoreRequestsAndEachEnvelopeIsStoredOnce() throws Exception {
+        String topic = topic("m-");
+        double[] before = relaySummary("relay_store_batch_publishes");
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(32);
+        try {
+            for (int i = 0; i < 80; i++) {
+                int n = i % 60; // the last 20 are a client's retries of the first 20
+                answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return gateway.post("/message/v1/publish",
+                                Api.publishBody(Api.envelope(topic, 1_000 + n, ("c" + n).getBytes())));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, pool));
+            }
+            for (var a : answers) {
+                assertOk(a.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        java.util.List<String> stored = Api.storedMessages(apiUrl, topic);
+        assertThat(stored).hasSize(60).doesNotHaveDuplicates();
+        double[] after = relaySummary("relay_store_batch_publishes");
+        // each publish went to the store in exactly one store request (which others may have shared)
+        assertThat(after[1] - before[1]).isEqualTo(80);
+        assertThat(after[0] - before[0]).isBetween(1.0, 80.0);
     }
 
     @Test
