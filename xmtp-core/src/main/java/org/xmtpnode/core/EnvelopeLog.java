@@ -11,16 +11,21 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.xmtpnode.proto.api.Envelope;
 
 /**
  * The Kafka topic that carries every envelope between the nodes: key = content topic (so one topic's
  * envelopes stay in order on one partition), value = the {@code Envelope} protobuf, header
- * {@value #ORIGIN_HEADER} = the id of the node that took the publish.
+ * {@value #ORIGIN_HEADER} = the id of the node that took the publish, header {@value #DIGEST_HEADER}
+ * = the envelope's digest. Readers rely on the key and the digest to skip records without parsing
+ * them, so every producer builds its records with {@link #record}.
  *
  * <p>kafka-clients is an optional dependency of this library: only the services that use Kafka pull it in.
  */
@@ -138,6 +143,26 @@ public final class EnvelopeLog {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The log's record of one envelope: keyed by its content topic, with its origin and digest. */
+    public static ProducerRecord<byte[], byte[]> record(String logTopic, Envelope envelope, byte[] digest, byte[] origin) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(logTopic,
+                envelope.getContentTopic().getBytes(StandardCharsets.UTF_8), envelope.toByteArray());
+        record.headers().add(ORIGIN_HEADER, origin);
+        record.headers().add(DIGEST_HEADER, digest);
+        return record;
+    }
+
+    /** The content topic a record is keyed by, without parsing its envelope; null for a record without a key. */
+    public static String keyTopic(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    }
+
+    /** The envelope's digest from its header; null for a record without one. */
+    public static byte[] digest(Headers headers) {
+        Header header = headers.lastHeader(DIGEST_HEADER);
+        return header == null ? null : header.value();
     }
 
     public static String origin(Headers headers) {

@@ -107,9 +107,9 @@ public class KeyIngestor implements SmartLifecycle {
     }
 
     void handle(ConsumerRecord<byte[], byte[]> r) {
-        // every producer of the log (relays, outboxes) keys a record by its envelope's content topic:
-        // most records are messages, which this directory skips without reading them
-        if (r.key() != null && TopicOwnership.owner(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)) == null) {
+        // most records are messages, which this directory skips by their key without reading them
+        String keyTopic = EnvelopeLog.keyTopic(r);
+        if (keyTopic != null && TopicOwnership.owner(keyTopic) == null) {
             return;
         }
         Envelope envelope;

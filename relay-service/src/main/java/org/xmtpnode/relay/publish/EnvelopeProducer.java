@@ -51,11 +51,7 @@ public class EnvelopeProducer implements DisposableBean {
         return Mono.<Void>create(sink -> {
             SendTracker tracker = new SendTracker(envelopes.size(), sink);
             for (int i = 0; i < envelopes.size(); i++) {
-                Envelope e = envelopes.get(i);
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
-                        e.getContentTopic().getBytes(java.nio.charset.StandardCharsets.UTF_8), e.toByteArray());
-                record.headers().add(EnvelopeLog.ORIGIN_HEADER, origin);
-                record.headers().add(EnvelopeLog.DIGEST_HEADER, digests.get(i));
+                ProducerRecord<byte[], byte[]> record = EnvelopeLog.record(topic, envelopes.get(i), digests.get(i), origin);
                 try {
                     producer.send(record, (metadata, error) -> tracker.done(error));
                 } catch (RuntimeException error) { // metadata wait timed out, buffer full, producer closed

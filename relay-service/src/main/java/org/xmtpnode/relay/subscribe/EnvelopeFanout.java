@@ -1,7 +1,6 @@
 package org.xmtpnode.relay.subscribe;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +12,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -111,18 +109,11 @@ public class EnvelopeFanout implements SmartLifecycle {
         }
     }
 
-    /**
-     * Every producer of the log keys a record by its envelope's content topic and stamps its digest in
-     * a header, so a record is parsed only when some stream wants its topic.
-     */
+    /** A record is parsed only when some stream wants its topic (the record's key, {@link EnvelopeLog#record}). */
     private void handle(ConsumerRecord<byte[], byte[]> record) {
-        Header digestHeader = record.headers().lastHeader(EnvelopeLog.DIGEST_HEADER);
-        String topic;
-        byte[] digest;
-        if (record.key() != null && digestHeader != null) {
-            topic = new String(record.key(), StandardCharsets.UTF_8);
-            digest = digestHeader.value();
-        } else {
+        String topic = EnvelopeLog.keyTopic(record);
+        byte[] digest = EnvelopeLog.digest(record.headers());
+        if (topic == null || digest == null) {
             Envelope envelope = parse(record);
             if (envelope == null) {
                 return;
@@ -133,18 +124,22 @@ public class EnvelopeFanout implements SmartLifecycle {
         if (recentDigests.put(ByteBuffer.wrap(digest), Boolean.TRUE) != null) {
             return; // published again (a client retry): streamed already
         }
-        registry.dispatch(topic, () -> {
-            Envelope envelope = parse(record);
-            if (envelope == null) {
-                return null;
-            }
-            if (!envelope.getContentTopic().equals(topic)) {
-                log.error("skipping the record at {}-{}@{}: its key is not its envelope's topic",
-                        record.topic(), record.partition(), record.offset());
-                return null;
-            }
-            return WireJson.streamLine(envelope);
-        });
+        String streamed = topic;
+        registry.dispatch(streamed, () -> line(record, streamed));
+    }
+
+    /** The record's stream line; null when it is unreadable or its key is not its envelope's topic. */
+    private static byte[] line(ConsumerRecord<byte[], byte[]> record, String topic) {
+        Envelope envelope = parse(record);
+        if (envelope == null) {
+            return null;
+        }
+        if (!envelope.getContentTopic().equals(topic)) {
+            log.error("skipping the record at {}-{}@{}: its key is not its envelope's topic",
+                    record.topic(), record.partition(), record.offset());
+            return null;
+        }
+        return WireJson.streamLine(envelope);
     }
 
     private static Envelope parse(ConsumerRecord<byte[], byte[]> record) {

@@ -85,12 +85,12 @@ public class KafkaIngestor implements SmartLifecycle {
                 List<byte[]> ownSeen = new ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     String origin = EnvelopeLog.origin(r.headers());
-                    org.apache.kafka.common.header.Header digest = r.headers().lastHeader(EnvelopeLog.DIGEST_HEADER);
-                    if (origin.equals(self) && digest != null && r.key() != null) {
-                        // this node's own envelope, already stored: only its digest matters (the
-                        // record's key is its content topic), so it is not parsed
-                        if (!Topics.isEphemeral(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))) {
-                            ownSeen.add(digest.value());
+                    byte[] digest = EnvelopeLog.digest(r.headers());
+                    String keyTopic = EnvelopeLog.keyTopic(r);
+                    if (origin.equals(self) && digest != null && keyTopic != null) {
+                        // this node's own envelope, already stored: only its digest matters, so it is not parsed
+                        if (!Topics.isEphemeral(keyTopic)) {
+                            ownSeen.add(digest);
                         }
                         skipped.increment();
                         continue;
@@ -105,7 +105,7 @@ public class KafkaIngestor implements SmartLifecycle {
                     }
                     if (origin.equals(self)) {
                         if (!Topics.isEphemeral(envelope.getContentTopic())) {
-                            ownSeen.add(digest != null ? digest.value() : org.xmtpnode.core.EnvelopeDigest.of(envelope));
+                            ownSeen.add(digest != null ? digest : org.xmtpnode.core.EnvelopeDigest.of(envelope));
                         }
                         skipped.increment();
                         continue;

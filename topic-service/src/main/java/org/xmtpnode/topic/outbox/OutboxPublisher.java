@@ -3,7 +3,6 @@ package org.xmtpnode.topic.outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -13,7 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,13 +77,9 @@ public class OutboxPublisher implements SmartLifecycle {
                 return;
             }
             byte[] origin = EnvelopeLog.originBytes(properties.node().id());
-            List<Future<RecordMetadata>> sends = due.stream().map(e -> {
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(properties.kafka().topic(),
-                        e.envelope().getContentTopic().getBytes(StandardCharsets.UTF_8), e.envelope().toByteArray());
-                record.headers().add(EnvelopeLog.ORIGIN_HEADER, origin);
-                record.headers().add(EnvelopeLog.DIGEST_HEADER, e.digest());
-                return producer.send(record);
-            }).toList();
+            List<Future<RecordMetadata>> sends = due.stream()
+                    .map(e -> producer.send(EnvelopeLog.record(properties.kafka().topic(), e.envelope(), e.digest(), origin)))
+                    .toList();
             for (Future<RecordMetadata> f : sends) {
                 f.get(15, TimeUnit.SECONDS);
             }
