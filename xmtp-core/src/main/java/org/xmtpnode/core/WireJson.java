@@ -25,7 +25,6 @@ public final class WireJson {
     private static final JsonFormat.Printer PRINTER =
             JsonFormat.printer().omittingInsignificantWhitespace().alwaysPrintFieldsWithNoPresence();
 
-    private static final byte[] RESULT_PREFIX = "{\"result\":".getBytes(StandardCharsets.US_ASCII);
     /** The stream heartbeat: a result the SDKs ignore (a blank line would make them reconnect). */
     public static final byte[] HEARTBEAT_LINE = "{\"result\":{}}\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -142,19 +141,11 @@ public final class WireJson {
      * shared by every subscriber, so it avoids the reflective printer.
      */
     public static byte[] streamLine(Envelope envelope) {
-        byte[] message = envelope.getMessage().toByteArray();
-        String topic = envelope.getContentTopic();
-        StringBuilder sb = new StringBuilder(topic.length() + 64);
-        sb.append("{\"contentTopic\":");
-        appendJsonString(sb, topic);
-        sb.append(",\"timestampNs\":\"").append(Long.toUnsignedString(envelope.getTimestampNs()))
-                .append("\",\"message\":\"");
-        byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] b64 = Base64.getEncoder().encode(message);
-        byte[] tail = "\"}}\n".getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer out = ByteBuffer.allocate(RESULT_PREFIX.length + head.length + b64.length + tail.length);
-        out.put(RESULT_PREFIX).put(head).put(b64).put(tail);
-        return out.array();
+        StringBuilder sb = new StringBuilder(envelope.getContentTopic().length() + envelope.getMessage().size() * 4 / 3 + 80);
+        sb.append("{\"result\":");
+        append(sb, envelope);
+        sb.append("}\n");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -187,11 +178,7 @@ public final class WireJson {
             if (i > 0) {
                 sb.append(',');
             }
-            Envelope e = response.getEnvelopes(i);
-            sb.append("{\"contentTopic\":");
-            appendJsonString(sb, e.getContentTopic());
-            sb.append(",\"timestampNs\":\"").append(Long.toUnsignedString(e.getTimestampNs()))
-                    .append("\",\"message\":\"").append(BASE64.encodeToString(e.getMessage().toByteArray())).append("\"}");
+            append(sb, response.getEnvelopes(i));
         }
         sb.append(']');
         if (response.hasPagingInfo()) {
@@ -216,6 +203,14 @@ public final class WireJson {
             sb.append('}');
         }
         sb.append('}');
+    }
+
+    /** One envelope as the printer writes it. */
+    private static void append(StringBuilder sb, Envelope e) {
+        sb.append("{\"contentTopic\":");
+        appendJsonString(sb, e.getContentTopic());
+        sb.append(",\"timestampNs\":\"").append(Long.toUnsignedString(e.getTimestampNs()))
+                .append("\",\"message\":\"").append(BASE64.encodeToString(e.getMessage().toByteArray())).append("\"}");
     }
 
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
