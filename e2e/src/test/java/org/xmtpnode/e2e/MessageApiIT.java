@@ -7,10 +7,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xmtpnode.core.crypto.Identities;
@@ -21,7 +27,7 @@ class MessageApiIT {
 
     static Api gateway;
     static Api secondRelay;
-    static java.util.List<Api> relays;
+    static List<Api> relays;
     static String apiUrl;
 
     @BeforeAll
@@ -81,12 +87,12 @@ class MessageApiIT {
     void concurrentPublishesShareStoreRequestsAndEachEnvelopeIsStoredOnce() throws Exception {
         String topic = topic("m-");
         double[] before = relaySummary("relay_store_batch_publishes");
-        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(32);
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(32);
         try {
             for (int i = 0; i < 80; i++) {
                 int n = i % 60; // the last 20 are a client's retries of the first 20
-                answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                answers.add(CompletableFuture.supplyAsync(() -> {
                     try {
                         return gateway.post("/message/v1/publish",
                                 Api.publishBody(Api.envelope(topic, 1_000 + n, ("c" + n).getBytes())));
@@ -96,12 +102,12 @@ class MessageApiIT {
                 }, pool));
             }
             for (var a : answers) {
-                assertOk(a.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                assertOk(a.get(60, TimeUnit.SECONDS));
             }
         } finally {
             pool.shutdownNow();
         }
-        java.util.List<String> stored = Api.storedMessages(apiUrl, topic);
+        List<String> stored = Api.storedMessages(apiUrl, topic);
         assertThat(stored).hasSize(60).doesNotHaveDuplicates();
         double[] after = relaySummary("relay_store_batch_publishes");
         // each publish went to the store in exactly one store request (which others may have shared)
