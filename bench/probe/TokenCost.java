@@ -1,7 +1,8 @@
 // The cost of an auth-token check, cold (full verification: two public-key recoveries, Keccak, EIP-191)
 // and cached (TokenCache hit). Run after `mvn -DskipTests install`:
 //   java -cp "$(cat xmtp-core/target/classpath.txt):xmtp-core/target/classes" bench/probe/TokenCost.java
-// (xmtp-core/target/classpath.txt: mvn -q -pl xmtp-core dependency:build-classpath -Dmdep.outputFile=target/classpath.txt)
+// (xmtp-core/target/classpath.txt: mvn -q -pl xmtp-core dependency:build-classpath
+// -Dmdep.outputFile=target/classpath.txt)
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,7 +54,12 @@ public class TokenCost {
 
     static void report(String what, long[] ns) {
         Arrays.sort(ns);
-        System.out.printf("%-26s n=%-8d p50=%8.1f µs  p99=%8.1f µs  mean=%8.1f µs%n", what, ns.length,
-                ns[ns.length / 2] / 1e3, ns[(int) (ns.length * 0.99)] / 1e3, Arrays.stream(ns).average().orElse(0) / 1e3);
+        System.out.printf(
+                "%-26s n=%-8d p50=%8.1f µs  p99=%8.1f µs  mean=%8.1f µs%n",
+                what,
+                ns.length,
+                ns[ns.length / 2] / 1e3,
+                ns[(int) (ns.length * 0.99)] / 1e3,
+                Arrays.stream(ns).average().orElse(0) / 1e3);
     }
 }

@@ -9,11 +9,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.xmtpnode.devnet.Devnet;
 
 /**
@@ -33,13 +35,38 @@ import org.xmtpnode.devnet.Devnet;
 public final class Bench {
 
     /** Settings; {@link #quick()} is the under-three-minutes smoke run. */
-    record Settings(Duration warmup, Duration duration, int w1Clients, int w1Wallets, int messageBytes,
-                    int w2Subscribers, int w2Rate, int w3Envelopes, int w3Topics, int w3Clients, int w3BatchSize,
-                    int w3BatchLimit, int w4Streams, Duration w4Duration) {
+    record Settings(
+            Duration warmup,
+            Duration duration,
+            int w1Clients,
+            int w1Wallets,
+            int messageBytes,
+            int w2Subscribers,
+            int w2Rate,
+            int w3Envelopes,
+            int w3Topics,
+            int w3Clients,
+            int w3BatchSize,
+            int w3BatchLimit,
+            int w4Streams,
+            Duration w4Duration) {
 
         static Settings full() {
-            return new Settings(Duration.ofSeconds(240), Duration.ofSeconds(30), 32, 8, 1024, 100, 1000, 1_000_000,
-                    10_000, 16, 50, 10, 10_000, Duration.ofSeconds(20));
+            return new Settings(
+                    Duration.ofSeconds(240),
+                    Duration.ofSeconds(30),
+                    32,
+                    8,
+                    1024,
+                    100,
+                    1000,
+                    1_000_000,
+                    10_000,
+                    16,
+                    50,
+                    10,
+                    10_000,
+                    Duration.ofSeconds(20));
         }
 
         Map<String, Object> json() {
@@ -62,19 +89,44 @@ public final class Bench {
         }
 
         Settings withWarmup(Duration d) {
-            return new Settings(d, duration, w1Clients, w1Wallets, messageBytes, w2Subscribers, w2Rate, w3Envelopes,
-                    w3Topics, w3Clients, w3BatchSize, w3BatchLimit, w4Streams, w4Duration);
+            return new Settings(
+                    d,
+                    duration,
+                    w1Clients,
+                    w1Wallets,
+                    messageBytes,
+                    w2Subscribers,
+                    w2Rate,
+                    w3Envelopes,
+                    w3Topics,
+                    w3Clients,
+                    w3BatchSize,
+                    w3BatchLimit,
+                    w4Streams,
+                    w4Duration);
         }
 
         static Settings quick() {
-            return new Settings(Duration.ofSeconds(10), Duration.ofSeconds(5), 32, 8, 1024, 100, 1000, 10_000,
-                    1_000, 16, 50, 10, 1_000, Duration.ofSeconds(5));
+            return new Settings(
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(5),
+                    32,
+                    8,
+                    1024,
+                    100,
+                    1000,
+                    10_000,
+                    1_000,
+                    16,
+                    50,
+                    10,
+                    1_000,
+                    Duration.ofSeconds(5));
         }
     }
 
     /** Where the workloads send their requests. */
-    record Target(String apiUrl, String relayUrl, String kafkaBootstrap, Devnet devnet) {
-    }
+    record Target(String apiUrl, String relayUrl, String kafkaBootstrap, Devnet devnet) {}
 
     public static void main(String[] args) throws Exception {
         String url = null;
@@ -91,7 +143,8 @@ public final class Bench {
                 case "--kafka" -> kafka = args[++i];
                 case "--quick" -> quick = true;
                 case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(args[++i]));
-                case "--only" -> only = Set.of(args[++i].toUpperCase(Locale.ROOT).split(","));
+                case "--only" ->
+                    only = Set.of(args[++i].toUpperCase(Locale.ROOT).split(","));
                 case "--out" -> out = Path.of(args[++i]);
                 case "-h", "--help" -> {
                     System.out.println("""
@@ -126,15 +179,21 @@ public final class Bench {
                         .withArgs(Devnet.Service.GATEWAY, "--xmtp.gateway.rate-limits.enabled=false"));
                 double startup = (System.nanoTime() - t0) / 1e9;
                 results.put("startup_s", round(startup));
-                target = new Target(devnet.apiUrl(), "http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(0),
-                        devnet.kafkaBootstrapServers(), devnet);
+                target = new Target(
+                        devnet.apiUrl(),
+                        "http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(0),
+                        devnet.kafkaBootstrapServers(),
+                        devnet);
             } else {
                 target = new Target(url, relay, kafka, null);
             }
             Workloads w = new Workloads(target, settings);
             System.out.println("bench: warming up (at most " + settings.warmup().toSeconds() + " s)");
-            results.put("warmup_publish_rates", w.warmup().stream().map(Bench::round).toList());
-            if ((only.contains("W2") || only.contains("W4")) && !settings.warmup().isZero()) {
+            results.put(
+                    "warmup_publish_rates",
+                    w.warmup().stream().map(Bench::round).toList());
+            if ((only.contains("W2") || only.contains("W4"))
+                    && !settings.warmup().isZero()) {
                 // the stream path has its own code for the JIT to compile: a W2 pass that is not recorded
                 Duration half = settings.warmup().dividedBy(2);
                 w.w2FanOut("warmup", half.compareTo(Duration.ofSeconds(15)) < 0 ? half : Duration.ofSeconds(15), false);
@@ -147,8 +206,9 @@ public final class Bench {
             if (only.contains("W2")) {
                 Workloads.FanOut r = w.w2FanOut("W2");
                 results.put("w2_fanout", r.json());
-                table.add(r.node().row("W2 publish → stream, " + settings.w2Subscribers() + " subscribers, "
-                        + settings.w2Rate() + "/s"));
+                table.add(r.node()
+                        .row("W2 publish → stream, " + settings.w2Subscribers() + " subscribers, " + settings.w2Rate()
+                                + "/s"));
                 if (r.floor() != null) {
                     table.add(r.floor().row("W2 floor: bare Kafka producer → consumer, " + settings.w2Rate() + "/s"));
                 }
@@ -190,10 +250,17 @@ public final class Bench {
 
     static void write(Path out, Map<String, Object> results, List<String[]> table, boolean quick) throws IOException {
         Files.createDirectories(out);
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now());
         String name = "bench-" + stamp + (quick ? "-quick" : "");
-        Files.writeString(out.resolve(name + ".json"), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-                .create().toJson(results) + "\n");
+        Files.writeString(
+                out.resolve(name + ".json"),
+                new GsonBuilder()
+                                .setPrettyPrinting()
+                                .serializeSpecialFloatingPointValues()
+                                .create()
+                                .toJson(results) + "\n");
         StringBuilder md = new StringBuilder();
         md.append("| workload | rate | p50 | p99 | p99.9 | max | n |\n|---|---|---|---|---|---|---|\n");
         for (String[] row : table) {
@@ -205,7 +272,11 @@ public final class Bench {
         }
         Object footprint = results.get("footprint");
         if (footprint != null) {
-            md.append("\nFootprint: startup ").append(results.get("startup_s")).append(" s; ").append(footprint).append('\n');
+            md.append("\nFootprint: startup ")
+                    .append(results.get("startup_s"))
+                    .append(" s; ")
+                    .append(footprint)
+                    .append('\n');
         }
         md.append("\nMachine: ").append(results.get("machine")).append('\n');
         Files.writeString(out.resolve(name + ".md"), md.toString());
@@ -220,7 +291,8 @@ public final class Bench {
     static String summary(Map<String, Object> r) {
         List<String> parts = new ArrayList<>();
         if (r.get("w1_publish") instanceof Map<?, ?> w1) {
-            parts.add(String.format(Locale.ROOT, "W1 %.0f publishes/s (p99 %s ms)", (Double) w1.get("per_second"), w1.get("p99_ms")));
+            parts.add(String.format(
+                    Locale.ROOT, "W1 %.0f publishes/s (p99 %s ms)", (Double) w1.get("per_second"), w1.get("p99_ms")));
         }
         if (r.get("w2_fanout") instanceof Map<?, ?> w2) {
             Map<String, Object> node = (Map<String, Object>) w2.get("node");
@@ -228,7 +300,8 @@ public final class Bench {
             parts.add("W2 p99 " + node.get("p99_ms") + " ms" + (ratio == null ? "" : " (" + ratio + "× Kafka's)"));
         }
         if (r.get("w3_query") instanceof Map<?, ?> w3) {
-            parts.add(String.format(Locale.ROOT, "W3 %.0f queries/s (p99 %s ms)", (Double) w3.get("per_second"), w3.get("p99_ms")));
+            parts.add(String.format(
+                    Locale.ROOT, "W3 %.0f queries/s (p99 %s ms)", (Double) w3.get("per_second"), w3.get("p99_ms")));
         }
         if (r.get("w4_streams") instanceof Map<?, ?> w4) {
             parts.add("W4 " + w4.get("heap_per_stream_kib") + " KiB heap/stream");
@@ -237,8 +310,8 @@ public final class Bench {
     }
 
     static void deleteTree(Path dir) {
-        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             System.out.println("bench: could not delete " + dir + ": " + e);
         }
@@ -248,6 +321,5 @@ public final class Bench {
         return Math.round(v * 10) / 10.0;
     }
 
-    private Bench() {
-    }
+    private Bench() {}
 }

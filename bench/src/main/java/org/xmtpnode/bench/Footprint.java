@@ -19,14 +19,15 @@ final class Footprint {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    record Sample(double heapMiB, double rssMiB) {
-    }
+    record Sample(double heapMiB, double rssMiB) {}
 
     /** One service instance to sample: its base URL and, on this machine, its pid. */
     record Probe(String baseUrl, long pid) {
 
         static Probe of(Bench.Target target) {
-            long pid = target.devnet() == null ? -1 : target.devnet().pids(Devnet.Service.RELAY).get(0);
+            long pid = target.devnet() == null
+                    ? -1
+                    : target.devnet().pids(Devnet.Service.RELAY).get(0);
             return new Probe(target.relayUrl(), pid);
         }
 
@@ -34,8 +35,11 @@ final class Footprint {
             if (pid > 0) {
                 gc(pid);
             }
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             double bytes = 0;
             for (String line : r.body().split("\n")) {
                 if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
@@ -54,8 +58,11 @@ final class Footprint {
             return;
         }
         try {
-            new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor();
         } catch (IOException e) {
             // no jcmd: the heap figure includes garbage
         }
@@ -87,7 +94,9 @@ final class Footprint {
             }
         }
         m.put("services_rss_mib", Bench.round(total));
-        m.put("bench_jvm_rss_mib_with_kafka_broker", rssMiB(ProcessHandle.current().pid()));
+        m.put(
+                "bench_jvm_rss_mib_with_kafka_broker",
+                rssMiB(ProcessHandle.current().pid()));
         return m;
     }
 
@@ -114,6 +123,5 @@ final class Footprint {
         return m;
     }
 
-    private Footprint() {
-    }
+    private Footprint() {}
 }

@@ -19,8 +19,7 @@ import java.util.Locale;
 final class RawHttp implements AutoCloseable {
 
     /** A response: status and body. */
-    record Response(int status, byte[] body) {
-    }
+    record Response(int status, byte[] body) {}
 
     private final String host;
     private final int port;
@@ -36,9 +35,16 @@ final class RawHttp implements AutoCloseable {
 
     Response post(String path, String authorization, String body) throws IOException {
         byte[] content = body.getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder(256).append("POST ").append(path).append(" HTTP/1.1\r\nHost: ")
-                .append(host).append(':').append(port).append("\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: ")
-                .append(content.length).append("\r\n");
+        StringBuilder head = new StringBuilder(256)
+                .append("POST ")
+                .append(path)
+                .append(" HTTP/1.1\r\nHost: ")
+                .append(host)
+                .append(':')
+                .append(port)
+                .append("\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: ")
+                .append(content.length)
+                .append("\r\n");
         if (authorization != null) {
             head.append("Authorization: Bearer ").append(authorization).append("\r\n");
         }

@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,9 +54,15 @@ final class Workloads {
         }
 
         String[] row(String label) {
-            return new String[] {label, String.format(Locale.ROOT, "%,.0f %s/s", perSecond(), unit), ms(0.5), ms(0.99),
-                    ms(0.999), String.format(Locale.ROOT, "%.1f ms", latencyUs.getMaxValue() / 1000.0),
-                    String.format(Locale.ROOT, "%,d", latencyUs.getTotalCount())};
+            return new String[] {
+                label,
+                String.format(Locale.ROOT, "%,.0f %s/s", perSecond(), unit),
+                ms(0.5),
+                ms(0.99),
+                ms(0.999),
+                String.format(Locale.ROOT, "%.1f ms", latencyUs.getMaxValue() / 1000.0),
+                String.format(Locale.ROOT, "%,d", latencyUs.getTotalCount())
+            };
         }
 
         private String ms(double q) {
@@ -100,11 +107,14 @@ final class Workloads {
     private final Bench.Target target;
     private final Bench.Settings settings;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final List<String> tokens = new ArrayList<>();
     /** Epoch nanoseconds at {@link #baseNano}: one clock for send and receive times. */
     private final long baseEpochNs = System.currentTimeMillis() * 1_000_000L;
+
     private final long baseNano = System.nanoTime();
 
     Workloads(Bench.Target target, Bench.Settings settings) {
@@ -184,24 +194,32 @@ final class Workloads {
             return List.of(); // a target warmed already
         }
         String topic = "/xmtp/0/m-bench-" + run + "-warmup/proto";
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread queries = new Thread(() -> {
-            try {
-                closedLoop(4, null, "queries", client -> {
-                    if (done.get()) {
-                        throw new Done();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread queries = new Thread(
+                () -> {
+                    try {
+                        closedLoop(4, null, "queries", client -> {
+                            if (done.get()) {
+                                throw new Done();
+                            }
+                            return post(
+                                            target.apiUrl(),
+                                            "/message/v1/query",
+                                            null,
+                                            "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":{\"limit\":100}}")
+                                    == 200;
+                        });
+                    } catch (Exception e) {
+                        System.out.println("bench: warm-up queries failed: " + e);
                     }
-                    return post(target.apiUrl(), "/message/v1/query", null,
-                            "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":{\"limit\":100}}") == 200;
-                });
-            } catch (Exception e) {
-                System.out.println("bench: warm-up queries failed: " + e);
-            }
-        }, "warmup-queries");
+                },
+                "warmup-queries");
         queries.start();
         List<Double> rates = new ArrayList<>();
         try {
-            Duration round = settings.warmup().compareTo(Duration.ofSeconds(15)) < 0 ? settings.warmup() : Duration.ofSeconds(15);
+            Duration round = settings.warmup().compareTo(Duration.ofSeconds(15)) < 0
+                    ? settings.warmup()
+                    : Duration.ofSeconds(15);
             long end = System.nanoTime() + settings.warmup().toNanos();
             double best = 0;
             int stalled = 0;
@@ -234,14 +252,16 @@ final class Workloads {
                 // not up yet
             }
             if (System.nanoTime() > end) {
-                throw new IllegalStateException(target.apiUrl() + " did not answer a query within " + max.toSeconds() + " s");
+                throw new IllegalStateException(
+                        target.apiUrl() + " did not answer a query within " + max.toSeconds() + " s");
             }
             Thread.sleep(500);
         }
     }
 
     Result w1Publish() throws Exception {
-        System.out.println("bench: W1 publish throughput for " + settings.duration().toSeconds() + " s");
+        System.out.println(
+                "bench: W1 publish throughput for " + settings.duration().toSeconds() + " s");
         return closedLoopPublish(settings.duration(), settings.w1Clients());
     }
 
@@ -252,19 +272,27 @@ final class Workloads {
     private Result closedLoopPublish(Duration duration, int clients) throws Exception {
         AtomicLong failures = new AtomicLong();
         long[] sequence = new long[clients];
-        Result r = closedLoop(clients, duration, "envelopes", client -> {
-            String topic = "/xmtp/0/m-bench-" + run + "-w1-" + client + "/proto";
-            String body = "{\"envelopes\":[" + envelope(topic, nowEpochNs(), message(settings.messageBytes(), ++sequence[client])) + "]}";
-            try {
-                if (post(target.apiUrl(), "/message/v1/publish", tokens.get(client % tokens.size()), body) == 200) {
-                    return true;
-                }
-            } catch (IOException e) {
-                // counted below
-            }
-            failures.incrementAndGet();
-            return false;
-        }, 1);
+        Result r = closedLoop(
+                clients,
+                duration,
+                "envelopes",
+                client -> {
+                    String topic = "/xmtp/0/m-bench-" + run + "-w1-" + client + "/proto";
+                    String body = "{\"envelopes\":["
+                            + envelope(topic, nowEpochNs(), message(settings.messageBytes(), ++sequence[client]))
+                            + "]}";
+                    try {
+                        if (post(target.apiUrl(), "/message/v1/publish", tokens.get(client % tokens.size()), body)
+                                == 200) {
+                            return true;
+                        }
+                    } catch (IOException e) {
+                        // counted below
+                    }
+                    failures.incrementAndGet();
+                    return false;
+                },
+                1);
         if (failures.get() > 0) {
             System.out.println("bench: " + failures.get() + " publishes failed");
         }
@@ -293,36 +321,42 @@ final class Workloads {
         List<Thread> readers = new ArrayList<>();
         String topicPrefix = "/xmtp/0/m-bench-" + run + "-" + label.toLowerCase(Locale.ROOT) + "-";
         for (int i = 0; i < subs; i++) {
-            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(target.apiUrl() + "/message/v1/subscribe"))
-                    .header("Content-Type", "text/plain;charset=UTF-8")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"contentTopics\":[\"" + topicPrefix + i + "/proto\"]}"))
-                    .build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = http.send(
+                    HttpRequest.newBuilder(URI.create(target.apiUrl() + "/message/v1/subscribe"))
+                            .header("Content-Type", "text/plain;charset=UTF-8")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"contentTopics\":[\"" + topicPrefix + i + "/proto\"]}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             check(r.statusCode(), "subscribe");
             BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
             if (in.readLine() == null) { // the opening heartbeat: the subscription is live
                 throw new IllegalStateException("a stream ended before it opened");
             }
             streams.add(r.body());
-            Thread reader = new Thread(() -> {
-                try {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        long now = nowEpochNs();
-                        Matcher m = TIMESTAMP.matcher(line);
-                        if (m.find()) {
-                            long sentAt = Long.parseLong(m.group(1));
-                            delivered.incrementAndGet();
-                            if (sentAt >= measureFromEpoch) {
-                                synchronized (latency) {
-                                    latency.recordValue(Math.max(0, Math.min(HIGHEST_US, (now - sentAt) / 1000)));
+            Thread reader = new Thread(
+                    () -> {
+                        try {
+                            String line;
+                            while ((line = in.readLine()) != null) {
+                                long now = nowEpochNs();
+                                Matcher m = TIMESTAMP.matcher(line);
+                                if (m.find()) {
+                                    long sentAt = Long.parseLong(m.group(1));
+                                    delivered.incrementAndGet();
+                                    if (sentAt >= measureFromEpoch) {
+                                        synchronized (latency) {
+                                            latency.recordValue(
+                                                    Math.max(0, Math.min(HIGHEST_US, (now - sentAt) / 1000)));
+                                        }
+                                    }
                                 }
                             }
+                        } catch (IOException e) {
+                            // closed
                         }
-                    }
-                } catch (IOException e) {
-                    // closed
-                }
-            }, "w2-reader-" + i);
+                    },
+                    "w2-reader-" + i);
             reader.setDaemon(true);
             reader.start();
             readers.add(reader);
@@ -351,26 +385,34 @@ final class Workloads {
         Thread[] threads = new Thread[senders];
         for (int s = 0; s < senders; s++) {
             int sender = s;
-            threads[s] = new Thread(() -> {
-                String token = tokens.get(sender % tokens.size());
-                for (long i = sender; i < total; i += senders) {
-                    long intended = startEpoch + i * 1_000_000_000L / rate;
-                    if (!sleepUntil(intended)) {
-                        return;
-                    }
-                    String topic = topicPrefix + (i % topics) + "/proto";
-                    try {
-                        if (post(target.apiUrl(), "/message/v1/publish", token,
-                                "{\"envelopes\":[" + envelope(topic, intended, message(settings.messageBytes(), i)) + "]}") == 200) {
-                            sent.incrementAndGet();
+            threads[s] = new Thread(
+                    () -> {
+                        String token = tokens.get(sender % tokens.size());
+                        for (long i = sender; i < total; i += senders) {
+                            long intended = startEpoch + i * 1_000_000_000L / rate;
+                            if (!sleepUntil(intended)) {
+                                return;
+                            }
+                            String topic = topicPrefix + (i % topics) + "/proto";
+                            try {
+                                if (post(
+                                                target.apiUrl(),
+                                                "/message/v1/publish",
+                                                token,
+                                                "{\"envelopes\":["
+                                                        + envelope(topic, intended, message(settings.messageBytes(), i))
+                                                        + "]}")
+                                        == 200) {
+                                    sent.incrementAndGet();
+                                }
+                            } catch (IOException e) {
+                                // counted as not sent
+                            } catch (InterruptedException e) {
+                                return;
+                            }
                         }
-                    } catch (IOException e) {
-                        // counted as not sent
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "w2-sender-" + s);
+                    },
+                    "w2-sender-" + s);
             threads[s].start();
         }
         for (Thread t : threads) {
@@ -399,7 +441,7 @@ final class Workloads {
         Histogram latency = histogram();
         long measureFromEpoch = nowEpochNs() + Duration.ofSeconds(2).toNanos();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp);
-             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp)) {
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp)) {
             List<TopicPartition> parts = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 parts.add(new TopicPartition(topic, p.partition()));
@@ -410,19 +452,26 @@ final class Workloads {
             int rate = settings.w2Rate();
             long total = rate * duration.toSeconds();
             long startEpoch = nowEpochNs() + 100_000_000L;
-            Thread sender = new Thread(() -> {
-                for (long i = 0; i < total; i++) {
-                    long intended = startEpoch + i * 1_000_000_000L / rate;
-                    if (!sleepUntil(intended)) {
-                        return;
-                    }
-                    byte[] value = message(settings.messageBytes(), intended);
-                    producer.send(new ProducerRecord<>(topic, ("t" + (i % settings.w2Subscribers())).getBytes(StandardCharsets.UTF_8), value));
-                }
-            }, "floor-sender");
+            Thread sender = new Thread(
+                    () -> {
+                        for (long i = 0; i < total; i++) {
+                            long intended = startEpoch + i * 1_000_000_000L / rate;
+                            if (!sleepUntil(intended)) {
+                                return;
+                            }
+                            byte[] value = message(settings.messageBytes(), intended);
+                            producer.send(new ProducerRecord<>(
+                                    topic,
+                                    ("t" + (i % settings.w2Subscribers())).getBytes(StandardCharsets.UTF_8),
+                                    value));
+                        }
+                    },
+                    "floor-sender");
             sender.start();
             long received = 0;
-            long deadline = System.nanoTime() + duration.toNanos() + Duration.ofSeconds(5).toNanos();
+            long deadline = System.nanoTime()
+                    + duration.toNanos()
+                    + Duration.ofSeconds(5).toNanos();
             while (received < total && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     long now = nowEpochNs();
@@ -448,19 +497,35 @@ final class Workloads {
         System.out.println("bench: W3 queries for " + settings.duration().toSeconds() + " s");
         Result single = closedLoop(settings.w3Clients(), settings.duration(), "queries", client -> {
             String topic = prefix + ThreadLocalRandom.current().nextInt(topics) + "/proto";
-            check(post(target.apiUrl(), "/message/v1/query", null, "{\"contentTopics\":[\"" + topic
-                    + "\"],\"pagingInfo\":{\"limit\":100,\"direction\":\"SORT_DIRECTION_DESCENDING\"}}"), "query");
+            check(
+                    post(
+                            target.apiUrl(),
+                            "/message/v1/query",
+                            null,
+                            "{\"contentTopics\":[\"" + topic
+                                    + "\"],\"pagingInfo\":{\"limit\":100,\"direction\":\"SORT_DIRECTION_DESCENDING\"}}"),
+                    "query");
             return true;
         });
         System.out.println("bench: W3 batch queries for " + settings.duration().toSeconds() + " s");
         Result batch = closedLoop(settings.w3Clients(), settings.duration(), "batches", client -> {
             StringBuilder b = new StringBuilder("{\"requests\":[");
             for (int i = 0; i < settings.w3BatchSize(); i++) {
-                b.append(i == 0 ? "" : ",").append("{\"contentTopics\":[\"").append(prefix)
-                        .append(ThreadLocalRandom.current().nextInt(topics)).append("/proto\"],\"pagingInfo\":{\"limit\":")
-                        .append(settings.w3BatchLimit()).append(",\"direction\":\"SORT_DIRECTION_DESCENDING\"}}");
+                b.append(i == 0 ? "" : ",")
+                        .append("{\"contentTopics\":[\"")
+                        .append(prefix)
+                        .append(ThreadLocalRandom.current().nextInt(topics))
+                        .append("/proto\"],\"pagingInfo\":{\"limit\":")
+                        .append(settings.w3BatchLimit())
+                        .append(",\"direction\":\"SORT_DIRECTION_DESCENDING\"}}");
             }
-            check(post(target.apiUrl(), "/message/v1/batch-query", null, b.append("]}").toString()), "batch-query");
+            check(
+                    post(
+                            target.apiUrl(),
+                            "/message/v1/batch-query",
+                            null,
+                            b.append("]}").toString()),
+                    "batch-query");
             return true;
         });
         return new Result[] {single, batch, load};
@@ -471,21 +536,31 @@ final class Workloads {
         System.out.printf("bench: W3 loading %,d envelopes over %,d topics%n", envelopes, topics);
         AtomicLong next = new AtomicLong();
         int batches = envelopes / 100;
-        return closedLoop(16, null, "envelopes", client -> {
-            long k = next.getAndIncrement();
-            if (k >= batches) {
-                throw new Done();
-            }
-            StringBuilder b = new StringBuilder("{\"envelopes\":[");
-            for (int j = 0; j < 100; j++) {
-                long n = k * 100 + j;
-                b.append(j == 0 ? "" : ",").append(envelope(prefix + (n % topics) + "/proto",
-                        baseEpochNs + n, message(256, n)));
-            }
-            check(post(target.apiUrl(), "/message/v1/publish", tokens.get((int) (k % tokens.size())),
-                    b.append("]}").toString()), "publish");
-            return true;
-        }, 100);
+        return closedLoop(
+                16,
+                null,
+                "envelopes",
+                client -> {
+                    long k = next.getAndIncrement();
+                    if (k >= batches) {
+                        throw new Done();
+                    }
+                    StringBuilder b = new StringBuilder("{\"envelopes\":[");
+                    for (int j = 0; j < 100; j++) {
+                        long n = k * 100 + j;
+                        b.append(j == 0 ? "" : ",")
+                                .append(envelope(prefix + (n % topics) + "/proto", baseEpochNs + n, message(256, n)));
+                    }
+                    check(
+                            post(
+                                    target.apiUrl(),
+                                    "/message/v1/publish",
+                                    tokens.get((int) (k % tokens.size())),
+                                    b.append("]}").toString()),
+                            "publish");
+                    return true;
+                },
+                100);
     }
 
     /** One call of a load client; false when it failed and is not to be timed. */
@@ -505,7 +580,6 @@ final class Workloads {
         return closedLoop(clients, duration, unit, call, 1);
     }
 
-
     /** {@code clients} threads calling until the duration ends (or a call throws {@link Done}); CO-corrected. */
     private Result closedLoop(int clients, Duration duration, String unit, Call call, int perCall) throws Exception {
         Histogram[] per = new Histogram[clients];
@@ -517,23 +591,25 @@ final class Workloads {
         for (int c = 0; c < clients; c++) {
             int client = c;
             per[c] = histogram();
-            threads[c] = new Thread(() -> {
-                while (System.nanoTime() < end) {
-                    long t0 = System.nanoTime();
-                    try {
-                        if (!call.run(client)) {
-                            continue;
+            threads[c] = new Thread(
+                    () -> {
+                        while (System.nanoTime() < end) {
+                            long t0 = System.nanoTime();
+                            try {
+                                if (!call.run(client)) {
+                                    continue;
+                                }
+                            } catch (Done d) {
+                                return;
+                            } catch (Exception e) {
+                                failure[0] = e;
+                                return;
+                            }
+                            per[client].recordValue(Math.min(HIGHEST_US, (System.nanoTime() - t0) / 1000));
+                            counts[client]++;
                         }
-                    } catch (Done d) {
-                        return;
-                    } catch (Exception e) {
-                        failure[0] = e;
-                        return;
-                    }
-                    per[client].recordValue(Math.min(HIGHEST_US, (System.nanoTime() - t0) / 1000));
-                    counts[client]++;
-                }
-            }, "load-" + c);
+                    },
+                    "load-" + c);
             threads[c].start();
         }
         for (Thread t : threads) {
@@ -562,17 +638,22 @@ final class Workloads {
         System.out.printf("bench: W4 opening %,d idle streams on %s%n", n, target.relayUrl());
         Footprint.Probe relay = Footprint.Probe.of(target);
         Footprint.Sample before = relay.sample();
-        HttpClient streamsClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(30)).build();
+        HttpClient streamsClient = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30))
+                .build();
         List<HttpResponse<InputStream>> open = new ArrayList<>();
         String prefix = "/xmtp/0/m-bench-" + run + "-idle-";
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i += 200) {
             List<CompletableFuture<HttpResponse<InputStream>>> wave = new ArrayList<>();
             for (int j = i; j < Math.min(n, i + 200); j++) {
-                wave.add(streamsClient.sendAsync(HttpRequest.newBuilder(URI.create(target.relayUrl() + "/message/v1/subscribe"))
-                        .header("Content-Type", "text/plain;charset=UTF-8")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"contentTopics\":[\"" + prefix + j + "/proto\"]}")).build(),
+                wave.add(streamsClient.sendAsync(
+                        HttpRequest.newBuilder(URI.create(target.relayUrl() + "/message/v1/subscribe"))
+                                .header("Content-Type", "text/plain;charset=UTF-8")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"contentTopics\":[\"" + prefix + j + "/proto\"]}"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofInputStream()));
             }
             for (CompletableFuture<HttpResponse<InputStream>> f : wave) {

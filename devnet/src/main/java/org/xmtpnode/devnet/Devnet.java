@@ -11,11 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,13 +50,32 @@ public final class Devnet implements AutoCloseable {
     }
 
     /** What to start and where. */
-    public record Options(Path root, Path dataDir, int gatewayPort, int kafkaPort, int postgresPort,
-                          int redisPort, String nodeId, int nodes, int relays, List<String> jvmOptions,
-                          Map<Service, List<String>> serviceArgs) {
+    public record Options(
+            Path root,
+            Path dataDir,
+            int gatewayPort,
+            int kafkaPort,
+            int postgresPort,
+            int redisPort,
+            String nodeId,
+            int nodes,
+            int relays,
+            List<String> jvmOptions,
+            Map<Service, List<String>> serviceArgs) {
 
         public static Options defaults(Path root) {
-            return new Options(root, root.resolve(".devnet"), 5555, 19092, 15432, 6379, "node-1", 1, 1,
-                    List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"), Map.of());
+            return new Options(
+                    root,
+                    root.resolve(".devnet"),
+                    5555,
+                    19092,
+                    15432,
+                    6379,
+                    "node-1",
+                    1,
+                    1,
+                    List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"),
+                    Map.of());
         }
 
         /**
@@ -61,14 +83,34 @@ public final class Devnet implements AutoCloseable {
          * benchmarks: one node, one relay.
          */
         public static Options benchmark(Path root, Path dataDir) {
-            return new Options(root, dataDir, 0, 0, 0, 6379, "node-1", 1, 1,
-                    List.of("-Xms256m", "-Xmx1g", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"), Map.of());
+            return new Options(
+                    root,
+                    dataDir,
+                    0,
+                    0,
+                    0,
+                    6379,
+                    "node-1",
+                    1,
+                    1,
+                    List.of("-Xms256m", "-Xmx1g", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"),
+                    Map.of());
         }
 
         /** The same with {@code n} nodes behind the one gateway. */
         public Options withNodes(int n) {
-            return new Options(root, dataDir, gatewayPort, kafkaPort, postgresPort, redisPort, nodeId, n, relays,
-                    jvmOptions, serviceArgs);
+            return new Options(
+                    root,
+                    dataDir,
+                    gatewayPort,
+                    kafkaPort,
+                    postgresPort,
+                    redisPort,
+                    nodeId,
+                    n,
+                    relays,
+                    jvmOptions,
+                    serviceArgs);
         }
 
         /** The same with extra {@code --key=value} arguments for one service. */
@@ -76,8 +118,18 @@ public final class Devnet implements AutoCloseable {
             Map<Service, List<String>> all = new EnumMap<>(Service.class);
             all.putAll(serviceArgs);
             all.put(service, concat(all.getOrDefault(service, List.of()), args));
-            return new Options(root, dataDir, gatewayPort, kafkaPort, postgresPort, redisPort, nodeId, nodes, relays,
-                    jvmOptions, all);
+            return new Options(
+                    root,
+                    dataDir,
+                    gatewayPort,
+                    kafkaPort,
+                    postgresPort,
+                    redisPort,
+                    nodeId,
+                    nodes,
+                    relays,
+                    jvmOptions,
+                    all);
         }
 
         /**
@@ -86,14 +138,28 @@ public final class Devnet implements AutoCloseable {
          */
         public static Options ephemeral(Path root, Path dataDir, int relays) {
             // tests: a quick start (C1 only) over peak speed
-            return new Options(root, dataDir, 0, 0, 0, 6379, "node-1", 1, relays,
-                    List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                            "-XX:+ExitOnOutOfMemoryError"), Map.of());
+            return new Options(
+                    root,
+                    dataDir,
+                    0,
+                    0,
+                    0,
+                    6379,
+                    "node-1",
+                    1,
+                    relays,
+                    List.of(
+                            "-Xms64m",
+                            "-Xmx384m",
+                            "-XX:+UseSerialGC",
+                            "-XX:TieredStopAtLevel=1",
+                            "-XX:+ExitOnOutOfMemoryError"),
+                    Map.of());
         }
     }
 
     private final List<AutoCloseable> infrastructure = new ArrayList<>();
-    private final List<ServiceProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ServiceProcess> processes = new CopyOnWriteArrayList<>();
     private final List<String> nodeIds = new ArrayList<>();
     private Options options;
     private volatile boolean closed;
@@ -104,19 +170,21 @@ public final class Devnet implements AutoCloseable {
     private Postgres postgres;
     private int gatewayManagementPort;
 
-    private Devnet() {
-    }
+    private Devnet() {}
 
     public static void main(String[] args) throws Exception {
         Options options = parse(args, Options.defaults(Path.of("").toAbsolutePath()));
         long started = System.nanoTime();
         Devnet devnet = new Devnet();
         // before the start: a Ctrl-C while services are starting stops the ones already running
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("devnet: stopping…");
-            devnet.close();
-            System.out.println("devnet: stopped");
-        }, "devnet-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("devnet: stopping…");
+                            devnet.close();
+                            System.out.println("devnet: stopped");
+                        },
+                        "devnet-shutdown"));
         try {
             devnet.startAll(options);
         } catch (RuntimeException e) {
@@ -124,11 +192,19 @@ public final class Devnet implements AutoCloseable {
             System.exit(1);
             return;
         }
-        System.out.printf(Locale.ROOT, "devnet ready in %.1f s: %s behind the XMTP API at http://127.0.0.1:%d, admin and"
-                        + " metrics at %s (logs in %s, Ctrl-C stops)%n", (System.nanoTime() - started) / 1e9,
-                devnet.nodeIds(), devnet.gatewayPort(), devnet.gatewayManagementUrl(), options.dataDir().resolve("logs"));
+        System.out.printf(
+                Locale.ROOT,
+                "devnet ready in %.1f s: %s behind the XMTP API at http://127.0.0.1:%d, admin and"
+                        + " metrics at %s (logs in %s, Ctrl-C stops)%n",
+                (System.nanoTime() - started) / 1e9,
+                devnet.nodeIds(),
+                devnet.gatewayPort(),
+                devnet.gatewayManagementUrl(),
+                options.dataDir().resolve("logs"));
         devnet.awaitAnyExit();
-        log.error("a service exited; stopping the devnet (see its log in {})", options.dataDir().resolve("logs"));
+        log.error(
+                "a service exited; stopping the devnet (see its log in {})",
+                options.dataDir().resolve("logs"));
         System.exit(1);
     }
 
@@ -151,15 +227,26 @@ public final class Devnet implements AutoCloseable {
                 }
                 case "--no-rate-limits" -> d = d.withArgs(Service.GATEWAY, "--xmtp.gateway.rate-limits.enabled=false");
                 case "-h", "--help" -> {
-                    System.out.println("usage: bin/devnet [--nodes 1] [--port 5555] [--data-dir .devnet] [--node-id node-1]"
-                            + " [--no-rate-limits]");
+                    System.out.println(
+                            "usage: bin/devnet [--nodes 1] [--port 5555] [--data-dir .devnet] [--node-id node-1]"
+                                    + " [--no-rate-limits]");
                     System.exit(0);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
             }
         }
-        return new Options(d.root(), dataDir, gatewayPort, d.kafkaPort(), d.postgresPort(), d.redisPort(), nodeId,
-                nodes, d.relays(), d.jvmOptions(), d.serviceArgs());
+        return new Options(
+                d.root(),
+                dataDir,
+                gatewayPort,
+                d.kafkaPort(),
+                d.postgresPort(),
+                d.redisPort(),
+                nodeId,
+                nodes,
+                d.relays(),
+                d.jvmOptions(),
+                d.serviceArgs());
     }
 
     /** Starts the infrastructure and the services and waits until every service is ready. */
@@ -195,13 +282,18 @@ public final class Devnet implements AutoCloseable {
         for (int n = 0; n < Math.max(1, o.nodes()); n++) {
             bootstrapUrls.add(launchNode(n));
         }
-        launch(Service.GATEWAY, -1, "", gatewayPort, List.of(
-                "--xmtp.node.id=" + o.nodeId(),
-                "--server.address=127.0.0.1",
-                "--xmtp.gateway.bootstrap-urls=" + String.join(",", bootstrapUrls),
-                "--xmtp.gateway.discovery-interval=1s",
-                "--management.server.port=" + gatewayManagementPort,
-                "--spring.data.redis.port=" + redis.port()));
+        launch(
+                Service.GATEWAY,
+                -1,
+                "",
+                gatewayPort,
+                List.of(
+                        "--xmtp.node.id=" + o.nodeId(),
+                        "--server.address=127.0.0.1",
+                        "--xmtp.gateway.bootstrap-urls=" + String.join(",", bootstrapUrls),
+                        "--xmtp.gateway.discovery-interval=1s",
+                        "--management.server.port=" + gatewayManagementPort,
+                        "--spring.data.redis.port=" + redis.port()));
         for (ServiceProcess p : List.copyOf(processes)) {
             p.awaitReady(Duration.ofSeconds(180));
         }
@@ -230,34 +322,56 @@ public final class Devnet implements AutoCloseable {
         for (int i = 0; i < Math.max(1, options.relays()); i++) {
             relayPorts.add(Ports.free());
         }
-        List<String> common = List.of(
-                "--xmtp.node.id=" + id,
-                "--xmtp.kafka.bootstrap-servers=" + kafka.bootstrapServers());
+        List<String> common =
+                List.of("--xmtp.node.id=" + id, "--xmtp.kafka.bootstrap-servers=" + kafka.bootstrapServers());
         String bootstrapUrl = "http://127.0.0.1:" + bootstrapPort;
-        launch(Service.TOPIC, n, log, topicPort, concat(common,
-                "--spring.datasource.url=" + postgres.jdbcUrl("xmtp" + suffix),
-                "--spring.datasource.username=" + postgres.user(),
-                "--xmtp.catch-up.bootstrap-url=" + bootstrapUrl));
-        launch(Service.KEYSTORE, n, log, keystorePort, concat(common,
-                "--spring.datasource.url=" + postgres.jdbcUrl("xmtp_keystore" + suffix),
-                "--spring.datasource.username=" + postgres.user(),
-                "--xmtp.catch-up.store-url=http://127.0.0.1:" + topicPort,
-                "--spring.data.redis.port=" + redis.port()));
+        launch(
+                Service.TOPIC,
+                n,
+                log,
+                topicPort,
+                concat(
+                        common,
+                        "--spring.datasource.url=" + postgres.jdbcUrl("xmtp" + suffix),
+                        "--spring.datasource.username=" + postgres.user(),
+                        "--xmtp.catch-up.bootstrap-url=" + bootstrapUrl));
+        launch(
+                Service.KEYSTORE,
+                n,
+                log,
+                keystorePort,
+                concat(
+                        common,
+                        "--spring.datasource.url=" + postgres.jdbcUrl("xmtp_keystore" + suffix),
+                        "--spring.datasource.username=" + postgres.user(),
+                        "--xmtp.catch-up.store-url=http://127.0.0.1:" + topicPort,
+                        "--spring.data.redis.port=" + redis.port()));
         List<String> relayUrls = new ArrayList<>();
         for (int i = 0; i < relayPorts.size(); i++) {
-            launch(Service.RELAY, n, (i == 0 ? "" : "-" + (i + 1)) + log, relayPorts.get(i), concat(common,
-                    "--xmtp.relay.store-url=http://127.0.0.1:" + topicPort));
+            launch(
+                    Service.RELAY,
+                    n,
+                    (i == 0 ? "" : "-" + (i + 1)) + log,
+                    relayPorts.get(i),
+                    concat(common, "--xmtp.relay.store-url=http://127.0.0.1:" + topicPort));
             relayUrls.add("http://127.0.0.1:" + relayPorts.get(i));
         }
-        launch(Service.BOOTSTRAP, n, log, bootstrapPort, concat(common,
-                "--xmtp.node.public-url=http://127.0.0.1:" + gatewayPort,
-                "--xmtp.node.region=local",
-                "--xmtp.node.relay-urls=" + String.join(",", relayUrls),
-                "--xmtp.node.store-urls=http://127.0.0.1:" + topicPort,
-                "--xmtp.node.keys-urls=http://127.0.0.1:" + keystorePort,
-                "--xmtp.node.signing-key-file=" + options.dataDir().resolve("keys").resolve(id + ".hex"),
-                "--xmtp.bootstrap.heartbeat-interval=1s",
-                "--spring.data.redis.port=" + redis.port()));
+        launch(
+                Service.BOOTSTRAP,
+                n,
+                log,
+                bootstrapPort,
+                concat(
+                        common,
+                        "--xmtp.node.public-url=http://127.0.0.1:" + gatewayPort,
+                        "--xmtp.node.region=local",
+                        "--xmtp.node.relay-urls=" + String.join(",", relayUrls),
+                        "--xmtp.node.store-urls=http://127.0.0.1:" + topicPort,
+                        "--xmtp.node.keys-urls=http://127.0.0.1:" + keystorePort,
+                        "--xmtp.node.signing-key-file="
+                                + options.dataDir().resolve("keys").resolve(id + ".hex"),
+                        "--xmtp.bootstrap.heartbeat-interval=1s",
+                        "--spring.data.redis.port=" + redis.port()));
         return bootstrapUrl;
     }
 
@@ -297,14 +411,19 @@ public final class Devnet implements AutoCloseable {
     /** The node ids the gateway now routes to (its {@code routing} health group). */
     public List<String> servingNodes() {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(gatewayManagementUrl() + "/actuator/health/routing")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"nodes\":\\[([^\\]]*)]").matcher(r.body());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(gatewayManagementUrl() + "/actuator/health/routing"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            Matcher m = Pattern.compile("\"nodes\":\\[([^\\]]*)]").matcher(r.body());
             if (!m.find() || m.group(1).isBlank()) {
                 return List.of();
             }
-            return Stream.of(m.group(1).split(",")).map(x -> x.strip().replace("\"", "")).toList();
+            return Stream.of(m.group(1).split(","))
+                    .map(x -> x.strip().replace("\"", ""))
+                    .toList();
         } catch (IOException e) {
             return List.of();
         } catch (InterruptedException e) {
@@ -352,8 +471,8 @@ public final class Devnet implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
-            processes.add(new ServiceProcess(service, node, port, healthPort, healthPath, process, logFile,
-                    List.copyOf(command)));
+            processes.add(new ServiceProcess(
+                    service, node, port, healthPort, healthPath, process, logFile, List.copyOf(command)));
             log.info("started {} on port {} (pid {}, log {})", service.module, port, process.pid(), logFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + service.module, e);
@@ -365,11 +484,15 @@ public final class Devnet implements AutoCloseable {
         Path target = root.resolve(service.module).resolve("target");
         try (Stream<Path> files = Files.list(target)) {
             return files.filter(p -> {
-                String n = p.getFileName().toString();
-                return n.startsWith(service.module + "-") && n.endsWith(".jar")
-                        && !n.endsWith("-sources.jar") && !n.endsWith("-tests.jar");
-            }).findFirst().orElseThrow(() -> new IllegalStateException(
-                    "no jar in " + target + ": build it first (mvn -DskipTests package)"));
+                        String n = p.getFileName().toString();
+                        return n.startsWith(service.module + "-")
+                                && n.endsWith(".jar")
+                                && !n.endsWith("-sources.jar")
+                                && !n.endsWith("-tests.jar");
+                    })
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no jar in " + target + ": build it first (mvn -DskipTests package)"));
         } catch (IOException e) {
             throw new IllegalStateException("no " + target + ": build the project first (mvn -DskipTests package)", e);
         }
@@ -390,12 +513,18 @@ public final class Devnet implements AutoCloseable {
 
     /** The ports of a service's running instances on every node, in start order (tests reach services directly). */
     public List<Integer> ports(Service service) {
-        return processes.stream().filter(p -> p.service == service).map(ServiceProcess::port).toList();
+        return processes.stream()
+                .filter(p -> p.service == service)
+                .map(ServiceProcess::port)
+                .toList();
     }
 
     /** The ports of a service's instances on one node. */
     public List<Integer> ports(Service service, int node) {
-        return processes.stream().filter(p -> p.service == service && p.node == node).map(ServiceProcess::port).toList();
+        return processes.stream()
+                .filter(p -> p.service == service && p.node == node)
+                .map(ServiceProcess::port)
+                .toList();
     }
 
     /** JDBC URL of one node's envelope store (user {@link #postgresUser()}). */
@@ -409,7 +538,10 @@ public final class Devnet implements AutoCloseable {
 
     /** Process ids of a service's running instances, in start order (footprint measurements). */
     public List<Long> pids(Service service) {
-        return processes.stream().filter(p -> p.service == service).map(p -> p.process.pid()).toList();
+        return processes.stream()
+                .filter(p -> p.service == service)
+                .map(p -> p.process.pid())
+                .toList();
     }
 
     public List<String> nodeIds() {
@@ -426,7 +558,8 @@ public final class Devnet implements AutoCloseable {
      * say it is leaving) or SIGTERM (a graceful stop). Its data stays.
      */
     public void stopNode(int node, boolean kill) {
-        List<ServiceProcess> stopping = processes.stream().filter(p -> p.node == node).toList();
+        List<ServiceProcess> stopping =
+                processes.stream().filter(p -> p.node == node).toList();
         for (ServiceProcess p : stopping) {
             if (kill) {
                 p.process.destroyForcibly();
@@ -477,7 +610,11 @@ public final class Devnet implements AutoCloseable {
      * @return the stopped process's exit code
      */
     public int restart(Service service, int instance, Duration readyTimeout) {
-        ServiceProcess old = processes.stream().filter(p -> p.service == service).skip(instance).findFirst().orElseThrow();
+        ServiceProcess old = processes.stream()
+                .filter(p -> p.service == service)
+                .skip(instance)
+                .findFirst()
+                .orElseThrow();
         old.process.destroy();
         int exit;
         try {
@@ -491,10 +628,12 @@ public final class Devnet implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         try {
-            Process process = new ProcessBuilder(old.command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(old.logFile.toFile())).start();
-            ServiceProcess fresh = new ServiceProcess(service, old.node, old.port, old.healthPort, old.healthPath, process,
-                    old.logFile, old.command);
+            Process process = new ProcessBuilder(old.command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(old.logFile.toFile()))
+                    .start();
+            ServiceProcess fresh = new ServiceProcess(
+                    service, old.node, old.port, old.healthPort, old.healthPath, process, old.logFile, old.command);
             processes.set(processes.indexOf(old), fresh);
             fresh.awaitReady(readyTimeout);
         } catch (IOException e) {
@@ -505,11 +644,19 @@ public final class Devnet implements AutoCloseable {
 
     /** The readiness status code of one instance (200 ready, 503 not ready, -1 not answering). */
     public int readiness(Service service, int instance) {
-        ServiceProcess p = processes.stream().filter(s -> s.service == service).skip(instance).findFirst().orElseThrow();
+        ServiceProcess p = processes.stream()
+                .filter(s -> s.service == service)
+                .skip(instance)
+                .findFirst()
+                .orElseThrow();
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + p.healthPort + p.healthPath))
-                    .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.healthPort + p.healthPath))
+                                    .timeout(Duration.ofSeconds(15))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -558,11 +705,20 @@ public final class Devnet implements AutoCloseable {
         infrastructure.clear();
     }
 
-    private record ServiceProcess(Service service, int node, int port, int healthPort, String healthPath,
-                                  Process process, Path logFile, List<String> command) {
+    private record ServiceProcess(
+            Service service,
+            int node,
+            int port,
+            int healthPort,
+            String healthPath,
+            Process process,
+            Path logFile,
+            List<String> command) {
 
         void awaitReady(Duration timeout) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .build();
             URI readiness = URI.create("http://127.0.0.1:" + healthPort + healthPath);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
@@ -571,7 +727,10 @@ public final class Devnet implements AutoCloseable {
                             + "; last lines of " + logFile + ":\n" + tail(logFile, 30));
                 }
                 try {
-                    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse<Void> r = http.send(
+                            HttpRequest.newBuilder(readiness)
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
                             HttpResponse.BodyHandlers.discarding());
                     if (r.statusCode() == 200) {
                         log.info("{} is ready", service.module);

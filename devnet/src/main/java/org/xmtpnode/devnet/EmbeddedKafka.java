@@ -88,8 +88,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 ByteArrayOutputStream formatOutput = new ByteArrayOutputStream();
-                int rc = StorageTool.execute(new String[] {
-                        "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"},
+                int rc = StorageTool.execute(
+                        new String[] {
+                            "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"
+                        },
                         new PrintStream(formatOutput, true, StandardCharsets.UTF_8));
                 if (rc != 0) {
                     throw new IllegalStateException("kafka storage format failed: " + formatOutput);

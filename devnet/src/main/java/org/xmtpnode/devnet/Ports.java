@@ -10,8 +10,7 @@ import java.net.Socket;
 /** Port helpers for local servers (loopback only). */
 public final class Ports {
 
-    private Ports() {
-    }
+    private Ports() {}
 
     public static int free() {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

@@ -138,7 +138,8 @@ public final class Postgres implements AutoCloseable {
         if (!name.matches("[a-z0-9_]+")) {
             throw new IllegalArgumentException("database name must be [a-z0-9_]+: " + name);
         }
-        try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
+        try (Connection c = connect("postgres");
+                Statement st = c.createStatement()) {
             var rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'");
             if (!rs.next()) {
                 st.execute("CREATE DATABASE " + name);
@@ -150,13 +151,15 @@ public final class Postgres implements AutoCloseable {
 
     /** A new, empty database with a unique name (tests: one per test class, dropped by {@link #drop}). */
     public String createFreshDatabase(String prefix) {
-        String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String name =
+                prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         ensureDatabase(name);
         return name;
     }
 
     public void drop(String database) {
-        try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
+        try (Connection c = connect("postgres");
+                Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         } catch (SQLException e) {
             log.warn("cannot drop database {}: {}", database, e.getMessage());

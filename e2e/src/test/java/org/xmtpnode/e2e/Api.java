@@ -16,11 +16,13 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /** A small HTTP client for the message API as the SDKs speak it (text/plain JSON bodies). */
 final class Api {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
     private final String token;
@@ -47,7 +49,7 @@ final class Api {
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return postBytes(path, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return postBytes(path, json.getBytes(StandardCharsets.UTF_8));
     }
 
     HttpResponse<String> postBytes(String path, byte[] body) throws IOException, InterruptedException {
@@ -64,11 +66,16 @@ final class Api {
         // a body the gateway refuses before reading it goes on a client of its own, so the shared
         // client's pooled connections never carry the remains of a refused upload
         HttpClient client = body.length > 1024 * 1024 ? HttpClient.newHttpClient() : HTTP;
-        return client.send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -78,12 +85,15 @@ final class Api {
         String cursor = null;
         Api api = new Api(base);
         do {
-            HttpResponse<String> r = api.post("/message/v1/query", "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":"
-                    + "{\"limit\":100,\"direction\":\"SORT_DIRECTION_ASCENDING\"" + (cursor == null ? "" : ",\"cursor\":" + cursor) + "}}");
+            HttpResponse<String> r = api.post(
+                    "/message/v1/query",
+                    "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":"
+                            + "{\"limit\":100,\"direction\":\"SORT_DIRECTION_ASCENDING\""
+                            + (cursor == null ? "" : ",\"cursor\":" + cursor) + "}}");
             if (r.statusCode() != 200) {
                 throw new AssertionError("query at " + base + " answered " + r.statusCode() + ": " + r.body());
             }
-            var m = java.util.regex.Pattern.compile("\"message\":\"([^\"]+)\"").matcher(r.body());
+            var m = Pattern.compile("\"message\":\"([^\"]+)\"").matcher(r.body());
             while (m.find()) {
                 all.add(new String(Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8));
             }
@@ -104,9 +114,12 @@ final class Api {
 
     /** Opens a stream and collects its lines on a thread of its own. */
     Stream subscribe(String path, String json) throws IOException, InterruptedException {
-        HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "text/plain;charset=UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "text/plain;charset=UTF-8")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         return new Stream(r);
     }
 
@@ -120,18 +133,21 @@ final class Api {
         Stream(HttpResponse<InputStream> response) {
             this.status = response.statusCode();
             this.body = response.body();
-            this.reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // closed
-                } finally {
-                    ended = true;
-                }
-            }, "stream-reader");
+            this.reader = new Thread(
+                    () -> {
+                        try (BufferedReader in =
+                                new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                            String line;
+                            while ((line = in.readLine()) != null) {
+                                lines.add(line);
+                            }
+                        } catch (IOException e) {
+                            // closed
+                        } finally {
+                            ended = true;
+                        }
+                    },
+                    "stream-reader");
             reader.setDaemon(true);
             reader.start();
         }

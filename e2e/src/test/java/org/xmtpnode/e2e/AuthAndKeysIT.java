@@ -43,22 +43,41 @@ class AuthAndKeysIT {
 
     static void assertError(HttpResponse<String> r, int status, int code) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(r.body()).as(r.body()).startsWith("{\"code\":" + code + ",\"message\":\"").endsWith(",\"details\":[]}");
+        assertThat(r.body())
+                .as(r.body())
+                .startsWith("{\"code\":" + code + ",\"message\":\"")
+                .endsWith(",\"details\":[]}");
     }
 
     @Test
     void publishingNeedsAValidToken() throws Exception {
         Identities.Identity id = Identities.random();
-        String body = publishOf("/xmtp/0/m-auth" + ThreadLocalRandom.current().nextLong() + "/proto", 1, "x".getBytes());
+        String body =
+                publishOf("/xmtp/0/m-auth" + ThreadLocalRandom.current().nextLong() + "/proto", 1, "x".getBytes());
         assertError(anonymous.post("/message/v1/publish", body), 401, 16);
         assertError(anonymous.withToken("bm90IGEgdG9rZW4=").post("/message/v1/publish", body), 401, 16);
-        assertError(anonymous.withToken(id.token(nowNs() - Duration.ofMinutes(61).toNanos())).post("/message/v1/publish", body), 401, 16);
+        assertError(
+                anonymous
+                        .withToken(id.token(nowNs() - Duration.ofMinutes(61).toNanos()))
+                        .post("/message/v1/publish", body),
+                401,
+                16);
         byte[] raw = Base64.getDecoder().decode(id.token(nowNs()));
         raw[raw.length - 5] ^= 0x10; // inside the auth data signature
-        assertError(anonymous.withToken(Base64.getEncoder().encodeToString(raw)).post("/message/v1/publish", body), 401, 16);
-        assertThat(anonymous.withToken(id.token(nowNs())).post("/message/v1/publish", body).statusCode()).isEqualTo(200);
+        assertError(
+                anonymous.withToken(Base64.getEncoder().encodeToString(raw)).post("/message/v1/publish", body),
+                401,
+                16);
+        assertThat(anonymous
+                        .withToken(id.token(nowNs()))
+                        .post("/message/v1/publish", body)
+                        .statusCode())
+                .isEqualTo(200);
         // reads need no token
-        assertThat(anonymous.post("/message/v1/query", "{\"contentTopics\":[\"/xmtp/0/m-x/proto\"]}").statusCode()).isEqualTo(200);
+        assertThat(anonymous
+                        .post("/message/v1/query", "{\"contentTopics\":[\"/xmtp/0/m-x/proto\"]}")
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -66,11 +85,26 @@ class AuthAndKeysIT {
         Identities.Identity victim = Identities.random();
         Identities.Identity attacker = Identities.random();
         Api asAttacker = anonymous.withToken(attacker.token(nowNs()));
-        assertError(asAttacker.post("/message/v1/publish",
-                publishOf(contactTopic(victim.walletAddress()), nowNs(), attacker.contactBundleV2().toByteArray())), 403, 7);
-        assertError(asAttacker.post("/message/v1/publish", publishOf("/xmtp/0/privatestore-" + victim.walletAddress()
-                + "/key_bundle/proto", nowNs(), "secret".getBytes())), 403, 7);
-        assertThat(anonymous.get("/keys/v1/contacts/" + victim.walletAddress()).statusCode()).isEqualTo(404);
+        assertError(
+                asAttacker.post(
+                        "/message/v1/publish",
+                        publishOf(
+                                contactTopic(victim.walletAddress()),
+                                nowNs(),
+                                attacker.contactBundleV2().toByteArray())),
+                403,
+                7);
+        assertError(
+                asAttacker.post(
+                        "/message/v1/publish",
+                        publishOf(
+                                "/xmtp/0/privatestore-" + victim.walletAddress() + "/key_bundle/proto",
+                                nowNs(),
+                                "secret".getBytes())),
+                403,
+                7);
+        assertThat(anonymous.get("/keys/v1/contacts/" + victim.walletAddress()).statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -78,14 +112,22 @@ class AuthAndKeysIT {
         Identities.Identity owner = Identities.random();
         Identities.Identity other = Identities.random();
         Api asOwner = anonymous.withToken(owner.token(nowNs()));
-        HttpResponse<String> r = asOwner.post("/message/v1/publish",
-                publishOf(contactTopic(owner.walletAddress()), nowNs(), other.contactBundleV2().toByteArray()));
+        HttpResponse<String> r = asOwner.post(
+                "/message/v1/publish",
+                publishOf(
+                        contactTopic(owner.walletAddress()),
+                        nowNs(),
+                        other.contactBundleV2().toByteArray()));
         assertError(r, 400, 3);
         assertThat(r.body()).contains("invalid contact bundle").contains("not signed by wallet");
-        assertError(asOwner.post("/message/v1/publish",
-                publishOf(contactTopic(owner.walletAddress()), nowNs(), "garbage".getBytes())), 400, 3);
-        HttpResponse<String> stored = anonymous.post("/message/v1/query",
-                "{\"contentTopics\":[\"" + contactTopic(owner.walletAddress()) + "\"]}");
+        assertError(
+                asOwner.post(
+                        "/message/v1/publish",
+                        publishOf(contactTopic(owner.walletAddress()), nowNs(), "garbage".getBytes())),
+                400,
+                3);
+        HttpResponse<String> stored = anonymous.post(
+                "/message/v1/query", "{\"contentTopics\":[\"" + contactTopic(owner.walletAddress()) + "\"]}");
         assertThat(stored.body()).startsWith("{\"envelopes\":[]");
         String metrics = anonymousGet(devnet.gatewayManagementUrl() + "/actuator/prometheus");
         assertThat(metrics).contains("gateway_ratelimit_total");
@@ -96,47 +138,84 @@ class AuthAndKeysIT {
         Identities.Identity id = Identities.random();
         Api asOwner = anonymous.withToken(id.token(nowNs()));
         long t0 = nowNs();
-        assertThat(asOwner.post("/message/v1/publish", Api.publishBody(
-                Api.envelope(contactTopic(id.walletAddress()), t0, id.contactBundleV1().toByteArray()),
-                Api.envelope(contactTopic(id.walletAddress()), t0 + 1, id.contactBundleV2().toByteArray()))).statusCode())
+        assertThat(asOwner.post(
+                                "/message/v1/publish",
+                                Api.publishBody(
+                                        Api.envelope(
+                                                contactTopic(id.walletAddress()),
+                                                t0,
+                                                id.contactBundleV1().toByteArray()),
+                                        Api.envelope(
+                                                contactTopic(id.walletAddress()),
+                                                t0 + 1,
+                                                id.contactBundleV2().toByteArray())))
+                        .statusCode())
                 .isEqualTo(200);
         String identityHex = "0x" + HexFormat.of().formatHex(id.identityPublicKey());
         String lower = id.walletAddress().toLowerCase();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             HttpResponse<String> r = anonymous.get("/keys/v1/contacts/" + lower);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            assertThat(r.body()).contains("\"walletAddress\":\"" + id.walletAddress() + "\"")
-                    .contains("\"version\":2").contains("\"version\":1").contains(identityHex);
+            assertThat(r.body())
+                    .contains("\"walletAddress\":\"" + id.walletAddress() + "\"")
+                    .contains("\"version\":2")
+                    .contains("\"version\":1")
+                    .contains(identityHex);
         });
         // a rotation: a new identity for the same wallet, published later, replaces the V2 bundle
-        Identities.Identity rotated = new Identities.Identity(id.walletKey(), id.walletAddress(),
-                Identities.random().identityKey(), Identities.random().preKey(), System.currentTimeMillis());
-        assertThat(asOwner.post("/message/v1/publish", publishOf(contactTopic(id.walletAddress()), nowNs(),
-                rotated.contactBundleV2().toByteArray())).statusCode()).isEqualTo(200);
+        Identities.Identity rotated = new Identities.Identity(
+                id.walletKey(),
+                id.walletAddress(),
+                Identities.random().identityKey(),
+                Identities.random().preKey(),
+                System.currentTimeMillis());
+        assertThat(asOwner.post(
+                                "/message/v1/publish",
+                                publishOf(
+                                        contactTopic(id.walletAddress()),
+                                        nowNs(),
+                                        rotated.contactBundleV2().toByteArray()))
+                        .statusCode())
+                .isEqualTo(200);
         String rotatedHex = "0x" + HexFormat.of().formatHex(rotated.identityPublicKey());
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            String body = anonymous.get("/keys/v1/contacts/" + id.walletAddress()).body();
+            String body =
+                    anonymous.get("/keys/v1/contacts/" + id.walletAddress()).body();
             assertThat(body).contains(rotatedHex);
         });
-        HttpResponse<String> batch = anonymous.post("/keys/v1/contacts/batch-query", "{\"walletAddresses\":[\""
-                + lower + "\",\"0x0000000000000000000000000000000000000001\"]}");
+        HttpResponse<String> batch = anonymous.post(
+                "/keys/v1/contacts/batch-query",
+                "{\"walletAddresses\":[\"" + lower + "\",\"0x0000000000000000000000000000000000000001\"]}");
         assertThat(batch.statusCode()).isEqualTo(200);
-        assertThat(batch.body()).contains(rotatedHex).contains("\"walletAddress\":\"0x0000000000000000000000000000000000000001\",\"bundles\":[]");
+        assertThat(batch.body())
+                .contains(rotatedHex)
+                .contains("\"walletAddress\":\"0x0000000000000000000000000000000000000001\",\"bundles\":[]");
 
         HttpResponse<String> bad = anonymous.get("/keys/v1/contacts/not-an-address");
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
-        assertThat(anonymous.get("/keys/v1/contacts/0x" + "ab".repeat(20)).statusCode()).isEqualTo(404);
+        assertThat(bad.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+        assertThat(anonymous.get("/keys/v1/contacts/0x" + "ab".repeat(20)).statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void privateKeyBundlesAreKeptPerWallet() throws Exception {
         Identities.Identity id = Identities.random();
         byte[] sealed = "encrypted private key bundle".getBytes();
-        assertThat(anonymous.withToken(id.token(nowNs())).post("/message/v1/publish", publishOf("/xmtp/0/privatestore-"
-                + id.walletAddress() + "/key_bundle/proto", nowNs(), sealed)).statusCode()).isEqualTo(200);
+        assertThat(anonymous
+                        .withToken(id.token(nowNs()))
+                        .post(
+                                "/message/v1/publish",
+                                publishOf(
+                                        "/xmtp/0/privatestore-" + id.walletAddress() + "/key_bundle/proto",
+                                        nowNs(),
+                                        sealed))
+                        .statusCode())
+                .isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            HttpResponse<String> r = anonymous.get("/keys/v1/private-key-bundles/" + id.walletAddress().toLowerCase());
+            HttpResponse<String> r = anonymous.get(
+                    "/keys/v1/private-key-bundles/" + id.walletAddress().toLowerCase());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains(Base64.getEncoder().encodeToString(sealed));
         });
@@ -155,7 +234,8 @@ class AuthAndKeysIT {
             for (int j = 0; j < 100; j++) {
                 envelopes.add(Api.envelope(topic, i * 100L + j, ("b" + i + "-" + j).getBytes()));
             }
-            HttpResponse<String> r = client.post("/message/v1/publish", Api.publishBody(envelopes.toArray(String[]::new)));
+            HttpResponse<String> r =
+                    client.post("/message/v1/publish", Api.publishBody(envelopes.toArray(String[]::new)));
             if (r.statusCode() == 429) {
                 limited = r;
             } else {
@@ -166,37 +246,49 @@ class AuthAndKeysIT {
         assertThat(limited).as("a burst of 100-envelope publishes is limited").isNotNull();
         assertThat(accepted).isGreaterThanOrEqualTo(SharedDevnet.PUBLISH_BURST / 100 - 1);
         assertError(limited, 429, 8);
-        long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
+        long retryAfter =
+                Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
         assertThat(retryAfter).isBetween(1L, 60L);
         Thread.sleep(retryAfter * 1000 + 200);
-        assertThat(client.post("/message/v1/publish", publishOf(topic, 99_999, "after".getBytes())).statusCode()).isEqualTo(200);
+        assertThat(client.post("/message/v1/publish", publishOf(topic, 99_999, "after".getBytes()))
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void deniedWalletsAreRefusedAndTheListsAreNotOnThePublicPort() throws Exception {
         Identities.Identity id = Identities.random();
         Api client = anonymous.withToken(id.token(nowNs()));
-        String body = publishOf("/xmtp/0/m-deny" + ThreadLocalRandom.current().nextLong() + "/proto", 1, "d".getBytes());
+        String body =
+                publishOf("/xmtp/0/m-deny" + ThreadLocalRandom.current().nextLong() + "/proto", 1, "d".getBytes());
         assertThat(anonymous.get("/actuator/wallets").statusCode()).isEqualTo(404);
         String admin = devnet.gatewayManagementUrl() + "/actuator/wallets";
-        HttpResponse<String> added = Api.HTTP.send(HttpRequest.newBuilder(URI.create(admin))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"list\":\"deny\",\"wallet\":\"" + id.walletAddress().toLowerCase()
-                        + "\",\"action\":\"add\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> added = Api.HTTP.send(
+                HttpRequest.newBuilder(URI.create(admin))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"list\":\"deny\",\"wallet\":\""
+                                + id.walletAddress().toLowerCase() + "\",\"action\":\"add\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
         assertThat(added.body()).contains(id.walletAddress());
         try {
             assertError(client.post("/message/v1/publish", body), 403, 7);
         } finally {
-            Api.HTTP.send(HttpRequest.newBuilder(URI.create(admin)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"list\":\"deny\",\"wallet\":\"" + id.walletAddress()
-                            + "\",\"action\":\"remove\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            Api.HTTP.send(
+                    HttpRequest.newBuilder(URI.create(admin))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"list\":\"deny\",\"wallet\":\""
+                                    + id.walletAddress() + "\",\"action\":\"remove\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
         assertThat(client.post("/message/v1/publish", body).statusCode()).isEqualTo(200);
     }
 
     static String anonymousGet(String url) throws Exception {
-        return Api.HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        return Api.HTTP
+                .send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
-
 }

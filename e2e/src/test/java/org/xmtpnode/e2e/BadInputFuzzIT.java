@@ -2,6 +2,12 @@ package org.xmtpnode.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,7 +32,8 @@ class BadInputFuzzIT {
 
     static final long SEED = Long.getLong("xmtp.fuzz.seed", 20261125L);
     static final int CASES = Integer.getInteger("xmtp.fuzz.cases", 3000);
-    static final Pattern WIRE_ERROR = Pattern.compile("\\{\"code\":(\\d+),\"message\":\".*\",\"details\":\\[]}", Pattern.DOTALL);
+    static final Pattern WIRE_ERROR =
+            Pattern.compile("\\{\"code\":(\\d+),\"message\":\".*\",\"details\":\\[]}", Pattern.DOTALL);
     /** The codes each status may carry (PROTOCOL.md's pairs). */
     static final Map<Integer, Integer> CODE_FOR_STATUS = Map.of(400, 3, 413, 3, 401, 16, 403, 7, 404, 5, 429, 8);
 
@@ -54,9 +61,13 @@ class BadInputFuzzIT {
             List<String> chunk = refusedTopics.subList(i, Math.min(refusedTopics.size(), i + 50));
             StringBuilder batch = new StringBuilder("{\"requests\":[");
             for (int j = 0; j < chunk.size(); j++) {
-                batch.append(j == 0 ? "" : ",").append("{\"contentTopics\":[").append(jsonString(chunk.get(j))).append("]}");
+                batch.append(j == 0 ? "" : ",")
+                        .append("{\"contentTopics\":[")
+                        .append(jsonString(chunk.get(j)))
+                        .append("]}");
             }
-            HttpResponse<String> r = api.forwardedFor(randomIp()).post("/message/v1/batch-query", batch.append("]}").toString());
+            HttpResponse<String> r = api.forwardedFor(randomIp())
+                    .post("/message/v1/batch-query", batch.append("]}").toString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(r.body()).doesNotContain("\"contentTopic\"");
         }
@@ -73,11 +84,26 @@ class BadInputFuzzIT {
         String auth = "Bearer " + token;
         int kind = random.nextInt(12);
         switch (kind) {
-            case 0 -> { path = "/message/v1/publish"; body = utf8(truncate(validPublish(topic))); }
-            case 1 -> { path = "/message/v1/publish"; body = mutate(utf8(validPublish(topic))); }
-            case 2 -> { path = "/message/v1/publish"; body = utf8(wrongTypes(topic)); }
-            case 3 -> { path = "/message/v1/publish"; body = utf8(badValues(topic)); }
-            case 4 -> { path = "/message/v1/publish"; body = invalidUtf8(validPublish(topic)); }
+            case 0 -> {
+                path = "/message/v1/publish";
+                body = utf8(truncate(validPublish(topic)));
+            }
+            case 1 -> {
+                path = "/message/v1/publish";
+                body = mutate(utf8(validPublish(topic)));
+            }
+            case 2 -> {
+                path = "/message/v1/publish";
+                body = utf8(wrongTypes(topic));
+            }
+            case 3 -> {
+                path = "/message/v1/publish";
+                body = utf8(badValues(topic));
+            }
+            case 4 -> {
+                path = "/message/v1/publish";
+                body = invalidUtf8(validPublish(topic));
+            }
             case 5 -> {
                 path = "/message/v1/publish";
                 body = utf8(validPublish(topic));
@@ -88,22 +114,41 @@ class BadInputFuzzIT {
                 topic = "/xmtp/0/contact-" + wallet.walletAddress() + "/proto";
                 body = utf8(Api.publishBody(Api.envelope(topic, 1, randomBytes(random.nextInt(300)))));
             }
-            case 7 -> { path = "/message/v1/query"; body = mutate(utf8(validQuery(topic))); }
-            case 8 -> { path = "/message/v1/batch-query"; body = utf8(hugeOrDeep()); }
-            case 9 -> { path = "/message/v1/subscribe"; body = utf8(badSubscribe()); }
-            case 10 -> { path = "/keys/v1/contacts/batch-query"; body = mutate(utf8("{\"walletAddresses\":[\"" + wallet.walletAddress() + "\"]}")); }
+            case 7 -> {
+                path = "/message/v1/query";
+                body = mutate(utf8(validQuery(topic)));
+            }
+            case 8 -> {
+                path = "/message/v1/batch-query";
+                body = utf8(hugeOrDeep());
+            }
+            case 9 -> {
+                path = "/message/v1/subscribe";
+                body = utf8(badSubscribe());
+            }
+            case 10 -> {
+                path = "/keys/v1/contacts/batch-query";
+                body = mutate(utf8("{\"walletAddresses\":[\"" + wallet.walletAddress() + "\"]}"));
+            }
             default -> { // an oversized body now and then (each is 9 MiB on the wire), else a huge envelope
                 path = "/message/v1/publish";
-                body = random.nextInt(10) == 0 ? new byte[9 * 1024 * 1024 + random.nextInt(1024)]
+                body = random.nextInt(10) == 0
+                        ? new byte[9 * 1024 * 1024 + random.nextInt(1024)]
                         : utf8(Api.publishBody(Api.envelope(topic, 1, randomBytes(1_048_215 + random.nextInt(1000)))));
             }
         }
         boolean oversized = body.length > 8 * 1024 * 1024;
         Raw r;
         try {
-            r = raw(devnet, path, random.nextBoolean() ? "text/plain;charset=UTF-8" : "application/json", randomIp(),
-                    auth, body, path.equals("/message/v1/subscribe"));
-        } catch (java.io.IOException e) {
+            r = raw(
+                    devnet,
+                    path,
+                    random.nextBoolean() ? "text/plain;charset=UTF-8" : "application/json",
+                    randomIp(),
+                    auth,
+                    body,
+                    path.equals("/message/v1/subscribe"));
+        } catch (IOException e) {
             if (oversized) { // refused before the whole body was sent, and the connection closed under it
                 outcomes.merge(path + " refused-early", 1, Integer::sum);
                 refusedTopics.add(topic);
@@ -130,19 +175,30 @@ class BadInputFuzzIT {
         }
     }
 
-    record Raw(int status, String contentType, String body) {
-    }
+    record Raw(int status, String contentType, String body) {}
 
     /**
      * One request on a connection of its own ({@code Connection: close}), so no client pooling stands
      * between a case and the next; a stream that opens (200) is closed after its head.
      */
-    static Raw raw(Devnet devnet, String path, String contentType, String forwardedFor, String auth, byte[] body,
-                   boolean stream) throws java.io.IOException {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(devnet.apiUrl()).getPort())) {
+    static Raw raw(
+            Devnet devnet,
+            String path,
+            String contentType,
+            String forwardedFor,
+            String auth,
+            byte[] body,
+            boolean stream)
+            throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", URI.create(devnet.apiUrl()).getPort())) {
             socket.setSoTimeout(30_000);
-            StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n")
-                    .append("Content-Type: ").append(contentType).append("\r\nX-Forwarded-For: ").append(forwardedFor).append("\r\n");
+            StringBuilder head = new StringBuilder(
+                            "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n")
+                    .append("Content-Type: ")
+                    .append(contentType)
+                    .append("\r\nX-Forwarded-For: ")
+                    .append(forwardedFor)
+                    .append("\r\n");
             if (auth != null && !auth.isEmpty()) {
                 head.append("Authorization: ").append(auth).append("\r\n");
             }
@@ -152,10 +208,10 @@ class BadInputFuzzIT {
             try {
                 out.write(body);
                 out.flush();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // the server may answer and close before it takes a body it refuses: read what it said
             }
-            var in = new java.io.BufferedInputStream(socket.getInputStream());
+            var in = new BufferedInputStream(socket.getInputStream());
             String responseHead = readHead(in);
             int status = Integer.parseInt(responseHead.substring(9, 12));
             String type = header(responseHead, "content-type");
@@ -167,7 +223,7 @@ class BadInputFuzzIT {
             if (!length.isEmpty()) {
                 content = in.readNBytes(Integer.parseInt(length.trim()));
             } else if (header(responseHead, "transfer-encoding").toLowerCase().contains("chunked")) {
-                var all = new java.io.ByteArrayOutputStream();
+                var all = new ByteArrayOutputStream();
                 while (true) {
                     int size = Integer.parseInt(readLine(in).split(";")[0].trim(), 16);
                     if (size == 0) {
@@ -184,7 +240,7 @@ class BadInputFuzzIT {
         }
     }
 
-    static String readHead(java.io.InputStream in) throws java.io.IOException {
+    static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         String line;
         while (!(line = readLine(in)).isEmpty()) {
@@ -193,7 +249,7 @@ class BadInputFuzzIT {
         return head.toString();
     }
 
-    static String readLine(java.io.InputStream in) throws java.io.IOException {
+    static String readLine(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         int c;
         while ((c = in.read()) >= 0 && c != '\n') {
@@ -202,7 +258,7 @@ class BadInputFuzzIT {
             }
         }
         if (c < 0 && line.length() == 0) {
-            throw new java.io.EOFException("the connection closed before a response");
+            throw new EOFException("the connection closed before a response");
         }
         return line.toString();
     }
@@ -258,19 +314,32 @@ class BadInputFuzzIT {
         return switch (random.nextInt(4)) {
             case 0 -> "{\"envelopes\":" + v + "}";
             case 1 -> "{\"envelopes\":[{\"contentTopic\":" + v + ",\"timestampNs\":\"1\",\"message\":\"\"}]}";
-            case 2 -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":" + v + ",\"message\":\"\"}]}";
-            default -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"1\",\"message\":" + v + "}]}";
+            case 2 ->
+                "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":" + v + ",\"message\":\"\"}]}";
+            default ->
+                "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"1\",\"message\":" + v + "}]}";
         };
     }
 
     String badValues(String topic) {
         return switch (random.nextInt(6)) {
-            case 0 -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"99999999999999999999999\",\"message\":\"\"}]}";
-            case 1 -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"1\",\"message\":\"!!!" + random.nextInt() + "\"}]}";
-            case 2 -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "x".repeat(300) + "\",\"timestampNs\":\"1\",\"message\":\"\"}]}";
-            case 3 -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\\u0000\",\"timestampNs\":\"1\",\"message\":\"\"}]}";
-            case 4 -> "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"18446744073709551615\",\"message\":\"\"}]}";
-            default -> "{\"envelopes\":[" + (Api.envelope(topic, 1, new byte[0]) + ",").repeat(101) + Api.envelope(topic, 2, new byte[0]) + "]}";
+            case 0 ->
+                "{\"envelopes\":[{\"contentTopic\":\"" + topic
+                        + "\",\"timestampNs\":\"99999999999999999999999\",\"message\":\"\"}]}";
+            case 1 ->
+                "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"1\",\"message\":\"!!!"
+                        + random.nextInt() + "\"}]}";
+            case 2 ->
+                "{\"envelopes\":[{\"contentTopic\":\"" + topic + "x".repeat(300)
+                        + "\",\"timestampNs\":\"1\",\"message\":\"\"}]}";
+            case 3 ->
+                "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\\u0000\",\"timestampNs\":\"1\",\"message\":\"\"}]}";
+            case 4 ->
+                "{\"envelopes\":[{\"contentTopic\":\"" + topic
+                        + "\",\"timestampNs\":\"18446744073709551615\",\"message\":\"\"}]}";
+            default ->
+                "{\"envelopes\":[" + (Api.envelope(topic, 1, new byte[0]) + ",").repeat(101)
+                        + Api.envelope(topic, 2, new byte[0]) + "]}";
         };
     }
 
@@ -313,7 +382,8 @@ class BadInputFuzzIT {
     }
 
     String garbageText() {
-        return new String(randomBytes(random.nextInt(40)), StandardCharsets.ISO_8859_1).replaceAll("[\\r\\n\\x00-\\x1f\\x7f-\\xff]", "");
+        return new String(randomBytes(random.nextInt(40)), StandardCharsets.ISO_8859_1)
+                .replaceAll("[\\r\\n\\x00-\\x1f\\x7f-\\xff]", "");
     }
 
     String randomIp() {
@@ -321,10 +391,13 @@ class BadInputFuzzIT {
     }
 
     void allow(Devnet devnet, String action) throws Exception {
-        HttpResponse<String> r = Api.HTTP.send(HttpRequest.newBuilder(URI.create(devnet.gatewayManagementUrl() + "/actuator/wallets"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"list\":\"allow\",\"wallet\":\"" + wallet.walletAddress()
-                        + "\",\"action\":\"" + action + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = Api.HTTP.send(
+                HttpRequest.newBuilder(URI.create(devnet.gatewayManagementUrl() + "/actuator/wallets"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"list\":\"allow\",\"wallet\":\""
+                                + wallet.walletAddress() + "\",\"action\":\"" + action + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 

@@ -3,6 +3,8 @@ package org.xmtpnode.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -13,14 +15,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.xmtpnode.core.EnvelopeDigest;
+import org.xmtpnode.core.EnvelopeLog;
 import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.devnet.Devnet;
 
@@ -40,10 +50,14 @@ class FaultIT {
 
     @BeforeAll
     static void network() throws Exception {
-        Path root = Path.of(System.getProperty("xmtp.root", "..")).toAbsolutePath().normalize();
+        Path root =
+                Path.of(System.getProperty("xmtp.root", "..")).toAbsolutePath().normalize();
         devnet = Devnet.start(Devnet.Options.ephemeral(root, Files.createTempDirectory("devnet-faults-"), 1)
                 .withArgs(Devnet.Service.GATEWAY, "--xmtp.gateway.rate-limits.enabled=false")
-                .withArgs(Devnet.Service.RELAY, "--xmtp.relay.subscriber-buffer=64", "--xmtp.kafka.delivery-timeout=3s",
+                .withArgs(
+                        Devnet.Service.RELAY,
+                        "--xmtp.relay.subscriber-buffer=64",
+                        "--xmtp.kafka.delivery-timeout=3s",
                         "--xmtp.relay.test-crash-after-store-topic=" + CRASH_TOPIC)
                 .withArgs(Devnet.Service.TOPIC, "--xmtp.outbox.grace=3s", "--xmtp.outbox.interval=500ms"));
         token = Identities.random().token(System.currentTimeMillis() * 1_000_000L);
@@ -63,14 +77,23 @@ class FaultIT {
     /** Waits until every acknowledged envelope is stored and was received, then checks both. */
     static void assertNothingAcknowledgedWasLost(Traffic traffic) throws Exception {
         traffic.stopPublishing();
-        assertThat(traffic.acknowledged).as("publishes succeeded around the fault").isNotEmpty();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(traffic.acknowledgedButNotReceived()).isEmpty());
+        assertThat(traffic.acknowledged)
+                .as("publishes succeeded around the fault")
+                .isNotEmpty();
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(
+                        () -> assertThat(traffic.acknowledgedButNotReceived()).isEmpty());
         List<String> stored = storedMessages(traffic.topic);
         assertThat(stored).containsAll(traffic.acknowledged);
-        System.out.printf("fault %s: acknowledged %d, failed %s, slowest failure %d ms, resubscribed %d times,"
-                + " acknowledged but lost 0%n", traffic.topic.replaceAll(".*m-fault-([a-z-]+)-.*", "$1"),
-                traffic.acknowledged.size(), traffic.failures, traffic.slowestFailureMs.get(), traffic.reconnects.get());
+        System.out.printf(
+                "fault %s: acknowledged %d, failed %s, slowest failure %d ms, resubscribed %d times,"
+                        + " acknowledged but lost 0%n",
+                traffic.topic.replaceAll(".*m-fault-([a-z-]+)-.*", "$1"),
+                traffic.acknowledged.size(),
+                traffic.failures,
+                traffic.slowestFailureMs.get(),
+                traffic.reconnects.get());
     }
 
     static List<String> storedMessages(String topic) throws Exception {
@@ -78,13 +101,17 @@ class FaultIT {
     }
 
     static void assertFailuresWereUnavailable(Traffic traffic) {
-        assertThat(traffic.failures.keySet()).as("failures: %s", traffic.failureBodies).isNotEmpty();
+        assertThat(traffic.failures.keySet())
+                .as("failures: %s", traffic.failureBodies)
+                .isNotEmpty();
         for (String f : traffic.failureBodies) {
             if (!f.startsWith("-1 ")) { // the gateway itself restarting refuses connections
                 assertThat(f).as("a failed publish is 503 / code 14").startsWith("503 {\"code\":14,");
             }
         }
-        assertThat(traffic.slowestFailureMs.get()).as("a failing publish answers within a bounded time").isLessThan(15_000);
+        assertThat(traffic.slowestFailureMs.get())
+                .as("a failing publish answers within a bounded time")
+                .isLessThan(15_000);
     }
 
     @Test
@@ -128,9 +155,10 @@ class FaultIT {
     @Test
     @Order(3)
     void everyServiceRestartedWithSigtermUnderTraffic() throws Exception {
-        for (Devnet.Service service : List.of(Devnet.Service.TOPIC, Devnet.Service.KEYSTORE, Devnet.Service.RELAY,
-                Devnet.Service.GATEWAY)) {
-            try (Traffic traffic = new Traffic(devnet.apiUrl(), token, topic("sigterm-" + service.name().toLowerCase()))) {
+        for (Devnet.Service service :
+                List.of(Devnet.Service.TOPIC, Devnet.Service.KEYSTORE, Devnet.Service.RELAY, Devnet.Service.GATEWAY)) {
+            try (Traffic traffic = new Traffic(
+                    devnet.apiUrl(), token, topic("sigterm-" + service.name().toLowerCase()))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> traffic.acknowledged.size() >= 20);
                 int exit = devnet.restart(service, 0, Duration.ofSeconds(120));
                 assertThat(exit).as("%s exits cleanly on SIGTERM", service).isIn(0, 143);
@@ -138,7 +166,9 @@ class FaultIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> traffic.acknowledged.size() > before + 20);
                 assertNothingAcknowledgedWasLost(traffic);
                 if (service == Devnet.Service.RELAY || service == Devnet.Service.GATEWAY) {
-                    assertThat(traffic.reconnects.get()).as("the stream ended and the client resubscribed").isPositive();
+                    assertThat(traffic.reconnects.get())
+                            .as("the stream ended and the client resubscribed")
+                            .isPositive();
                 }
             }
         }
@@ -154,7 +184,8 @@ class FaultIT {
             String body = "{\"contentTopics\":[\"" + topic + "\"]}";
             OutputStream out = slow.getOutputStream();
             out.write(("POST /message/v1/subscribe HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
-                    + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             Api api = new Api(devnet.apiUrl()).withToken(token);
             try (Api.Stream fast = api.subscribe("/message/v1/subscribe", body)) {
@@ -170,19 +201,26 @@ class FaultIT {
                         payload[1] = (byte) (j >> 8);
                         envelopes.add(Api.envelope(topic, j + 1, payload));
                     }
-                    HttpResponse<String> r = api.post("/message/v1/publish", Api.publishBody(envelopes.toArray(String[]::new)));
+                    HttpResponse<String> r =
+                            api.post("/message/v1/publish", Api.publishBody(envelopes.toArray(String[]::new)));
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                 }
                 for (int i = 0; i < count; i++) {
-                    assertThat(fast.nextEnvelopeLine(Duration.ofSeconds(20))).as("envelope %d reached the reading subscriber", i)
+                    assertThat(fast.nextEnvelopeLine(Duration.ofSeconds(20)))
+                            .as("envelope %d reached the reading subscriber", i)
                             .isNotNull();
                 }
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
             }
-            URI relayMetrics = URI.create("http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(0) + "/actuator/prometheus");
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Api.HTTP.send(
-                    HttpRequest.newBuilder(relayMetrics).build(), HttpResponse.BodyHandlers.ofString()).body())
-                    .containsPattern("relay_subscriber_overflow_total\\{[^}]*\\} [1-9]"));
+            URI relayMetrics = URI.create(
+                    "http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(0) + "/actuator/prometheus");
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(Api.HTTP
+                                    .send(
+                                            HttpRequest.newBuilder(relayMetrics).build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body())
+                            .containsPattern("relay_subscriber_overflow_total\\{[^}]*\\} [1-9]"));
             // the error line that ends an overflowed stream is checked at the registry (SubscriptionRegistryTest)
         }
     }
@@ -191,31 +229,36 @@ class FaultIT {
     @Order(5)
     void aRelayThatDiesBetweenTheStoreAndKafkaLosesNothingItStored() throws Exception {
         Api api = new Api(devnet.apiUrl()).withToken(token);
-        String envelope = Api.envelope(CRASH_TOPIC, 4242, "stored, then the relay died".getBytes(StandardCharsets.UTF_8));
+        String envelope =
+                Api.envelope(CRASH_TOPIC, 4242, "stored, then the relay died".getBytes(StandardCharsets.UTF_8));
         try {
             HttpResponse<String> r = api.post("/message/v1/publish", Api.publishBody(envelope));
-            assertThat(r.statusCode()).as("the relay died before answering: %s", r.body()).isEqualTo(503);
+            assertThat(r.statusCode())
+                    .as("the relay died before answering: %s", r.body())
+                    .isEqualTo(503);
             assertThat(r.body()).startsWith("{\"code\":14,");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // the connection died with the relay: also not acknowledged
         }
-        assertThat(devnet.restart(Devnet.Service.RELAY, 0, Duration.ofSeconds(120))).as("the relay had halted").isEqualTo(137);
-        byte[] digest = org.xmtpnode.core.EnvelopeDigest.of(CRASH_TOPIC,
-                com.google.protobuf.ByteString.copyFromUtf8("stored, then the relay died"));
+        assertThat(devnet.restart(Devnet.Service.RELAY, 0, Duration.ofSeconds(120)))
+                .as("the relay had halted")
+                .isEqualTo(137);
+        byte[] digest = EnvelopeDigest.of(CRASH_TOPIC, ByteString.copyFromUtf8("stored, then the relay died"));
         // the store's outbox sent it to Kafka, so every node and every relay gets it
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(java.util.Map.of(
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
                 "bootstrap.servers", devnet.kafkaBootstrapServers(),
-                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
-                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class))) {
-            var partitions = consumer.partitionsFor(org.xmtpnode.core.EnvelopeLog.DEFAULT_TOPIC).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+                "key.deserializer", ByteArrayDeserializer.class,
+                "value.deserializer", ByteArrayDeserializer.class))) {
+            var partitions = consumer.partitionsFor(EnvelopeLog.DEFAULT_TOPIC).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean seen = new AtomicBoolean();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (var rec : consumer.poll(Duration.ofMillis(300))) {
-                    var h = rec.headers().lastHeader(org.xmtpnode.core.EnvelopeLog.DIGEST_HEADER);
-                    if (h != null && java.util.Arrays.equals(h.value(), digest)) {
+                    var h = rec.headers().lastHeader(EnvelopeLog.DIGEST_HEADER);
+                    if (h != null && Arrays.equals(h.value(), digest)) {
                         seen.set(true);
                     }
                 }

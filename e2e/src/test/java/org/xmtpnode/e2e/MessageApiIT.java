@@ -33,10 +33,14 @@ class MessageApiIT {
     @BeforeAll
     static void network() {
         Devnet devnet = SharedDevnet.get();
-        gateway = new Api(devnet.apiUrl()).withToken(Identities.random().token(System.currentTimeMillis() * 1_000_000L));
-        secondRelay = new Api("http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(1));
+        gateway =
+                new Api(devnet.apiUrl()).withToken(Identities.random().token(System.currentTimeMillis() * 1_000_000L));
+        secondRelay =
+                new Api("http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(1));
         apiUrl = devnet.apiUrl();
-        relays = devnet.ports(Devnet.Service.RELAY).stream().map(p -> new Api("http://127.0.0.1:" + p)).toList();
+        relays = devnet.ports(Devnet.Service.RELAY).stream()
+                .map(p -> new Api("http://127.0.0.1:" + p))
+                .toList();
     }
 
     static String topic(String kind) {
@@ -55,13 +59,14 @@ class MessageApiIT {
     void aPublishIsQueryableAsSoonAsItIsAcknowledged() throws Exception {
         String topic = topic("m-");
         for (int i = 0; i < 20; i++) {
-            HttpResponse<String> r = gateway.post("/message/v1/publish",
-                    Api.publishBody(Api.envelope(topic, 1_000 + i, ("m" + i).getBytes())));
+            HttpResponse<String> r = gateway.post(
+                    "/message/v1/publish", Api.publishBody(Api.envelope(topic, 1_000 + i, ("m" + i).getBytes())));
             assertOk(r);
             assertThat(r.body()).isEqualTo("{}");
             HttpResponse<String> q = gateway.post("/message/v1/query", queryBody(topic));
             assertOk(q);
-            assertThat(q.body()).as("read-your-writes after publish %d", i)
+            assertThat(q.body())
+                    .as("read-your-writes after publish %d", i)
                     .contains(Base64.getEncoder().encodeToString(("m" + i).getBytes()));
         }
     }
@@ -92,14 +97,17 @@ class MessageApiIT {
         try {
             for (int i = 0; i < 80; i++) {
                 int n = i % 60; // the last 20 are a client's retries of the first 20
-                answers.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return gateway.post("/message/v1/publish",
-                                Api.publishBody(Api.envelope(topic, 1_000 + n, ("c" + n).getBytes())));
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, pool));
+                answers.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return gateway.post(
+                                        "/message/v1/publish",
+                                        Api.publishBody(Api.envelope(topic, 1_000 + n, ("c" + n).getBytes())));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        pool));
             }
             for (var a : answers) {
                 assertOk(a.get(60, TimeUnit.SECONDS));
@@ -119,9 +127,10 @@ class MessageApiIT {
     void anEnvelopeIsStreamedOnEveryRelayInstanceExactlyOnce() throws Exception {
         String topic = topic("m-");
         String other = topic("m-");
-        try (Api.Stream viaGateway = gateway.subscribe("/message/v1/subscribe", "{\"contentTopics\":[\"" + topic + "\"]}");
-             Api.Stream onSecondRelay = secondRelay.subscribe("/message/v1/subscribe",
-                     "{\"contentTopics\":[\"" + topic + "\",\"" + other + "\"]}")) {
+        try (Api.Stream viaGateway =
+                        gateway.subscribe("/message/v1/subscribe", "{\"contentTopics\":[\"" + topic + "\"]}");
+                Api.Stream onSecondRelay = secondRelay.subscribe(
+                        "/message/v1/subscribe", "{\"contentTopics\":[\"" + topic + "\",\"" + other + "\"]}")) {
             assertThat(viaGateway.status).isEqualTo(200);
             viaGateway.awaitOpen();
             onSecondRelay.awaitOpen();
@@ -136,7 +145,9 @@ class MessageApiIT {
                 assertThat(s.nextEnvelopeLine(Duration.ofSeconds(10))).isEqualTo("{\"result\":" + second + "}");
             }
             HttpResponse<String> q = gateway.post("/message/v1/query", queryBody(topic));
-            assertThat(q.body().split("\"contentTopic\"", -1)).as("stored once each").hasSize(3);
+            assertThat(q.body().split("\"contentTopic\"", -1))
+                    .as("stored once each")
+                    .hasSize(3);
         }
     }
 
@@ -177,12 +188,19 @@ class MessageApiIT {
         Map<String, Integer> publishes = new LinkedHashMap<>();
         publishes.put("{\"envelopes\":[", 400); // malformed JSON
         publishes.put("{\"envelopes\":{\"contentTopic\":1}}", 400); // wrong type
-        publishes.put("{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"1\",\"message\":\"***\"}]}", 400);
-        publishes.put("{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"yesterday\",\"message\":\"\"}]}", 400);
-        publishes.put("{\"envelopes\":[{\"contentTopic\":\"/xmtp/0/" + "x".repeat(300) + "/proto\",\"timestampNs\":\"1\"}]}", 400);
+        publishes.put(
+                "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"1\",\"message\":\"***\"}]}",
+                400);
+        publishes.put(
+                "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"yesterday\",\"message\":\"\"}]}",
+                400);
+        publishes.put(
+                "{\"envelopes\":[{\"contentTopic\":\"/xmtp/0/" + "x".repeat(300) + "/proto\",\"timestampNs\":\"1\"}]}",
+                400);
         publishes.put("{\"envelopes\":[]}", 400);
         publishes.put("{}", 400);
-        publishes.put(Api.publishBody(ok, Api.envelope(topic, 2, new byte[1_048_215])), 413); // one too large: none stored
+        publishes.put(
+                Api.publishBody(ok, Api.envelope(topic, 2, new byte[1_048_215])), 413); // one too large: none stored
         publishes.put("{\"envelopes\":[" + ok + ",{\"contentTopic\":\"\",\"timestampNs\":\"1\"}]}", 400);
         for (var e : publishes.entrySet()) {
             HttpResponse<String> r = gateway.post("/message/v1/publish", e.getKey());
@@ -190,8 +208,8 @@ class MessageApiIT {
             assertThat(r.statusCode()).as(shown).isEqualTo(e.getValue());
             assertThat(r.body()).as(shown).matches("\\{\"code\":3,\"message\":\".+\",\"details\":\\[\\]}");
         }
-        HttpResponse<String> invalidUtf8 = gateway.postBytes("/message/v1/publish",
-                new byte[] {'{', '"', 'e', '"', ':', (byte) 0xC3, (byte) 0x28, '}'});
+        HttpResponse<String> invalidUtf8 = gateway.postBytes(
+                "/message/v1/publish", new byte[] {'{', '"', 'e', '"', ':', (byte) 0xC3, (byte) 0x28, '}'});
         assertThat(invalidUtf8.statusCode()).isEqualTo(400);
         assertThat(invalidUtf8.body()).contains("\"code\":3");
 
@@ -214,7 +232,9 @@ class MessageApiIT {
 
         HttpResponse<String> stored = gateway.post("/message/v1/query", queryBody(topic));
         assertOk(stored);
-        assertThat(stored.body()).as("nothing of the refused publishes was stored").startsWith("{\"envelopes\":[]");
+        assertThat(stored.body())
+                .as("nothing of the refused publishes was stored")
+                .startsWith("{\"envelopes\":[]");
     }
 
     @Test
@@ -222,8 +242,10 @@ class MessageApiIT {
         HttpResponse<String> r = gateway.post("/message/v1/nothing-here", "{}");
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).isEqualTo("{\"code\":5,\"message\":\"not found\",\"details\":[]}");
-        HttpResponse<String> get = Api.HTTP.send(HttpRequest.newBuilder(
-                URI.create(SharedDevnet.get().apiUrl() + "/message/v1/query")).GET().build(),
+        HttpResponse<String> get = Api.HTTP.send(
+                HttpRequest.newBuilder(URI.create(SharedDevnet.get().apiUrl() + "/message/v1/query"))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isIn(404, 405);
         assertThat(get.body()).startsWith("{\"code\":");
@@ -231,15 +253,17 @@ class MessageApiIT {
 
     @Test
     void browsersMayCallTheApiFromAnyOrigin() throws Exception {
-        HttpResponse<String> preflight = Api.HTTP.send(HttpRequest.newBuilder(
-                URI.create(SharedDevnet.get().apiUrl() + "/message/v1/publish"))
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                .header("Origin", "https://app.example")
-                .header("Access-Control-Request-Method", "POST")
-                .header("Access-Control-Request-Headers", "authorization,content-type,x-client-version")
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> preflight = Api.HTTP.send(
+                HttpRequest.newBuilder(URI.create(SharedDevnet.get().apiUrl() + "/message/v1/publish"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", "https://app.example")
+                        .header("Access-Control-Request-Method", "POST")
+                        .header("Access-Control-Request-Headers", "authorization,content-type,x-client-version")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(preflight.statusCode()).isEqualTo(200);
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                .hasValue("https://app.example");
     }
 
     @Test
@@ -251,20 +275,23 @@ class MessageApiIT {
         }
         assertOk(gateway.post("/message/v1/publish", "{\"envelopes\":[" + batch + "]}"));
         assertOk(gateway.post("/message/v1/publish", Api.publishBody(Api.envelope(topic, 20_000, "last".getBytes()))));
-        HttpResponse<String> first = gateway.post("/message/v1/query", "{\"contentTopics\":[\"" + topic
-                + "\"],\"pagingInfo\":{\"limit\":0}}");
+        HttpResponse<String> first = gateway.post(
+                "/message/v1/query", "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":{\"limit\":0}}");
         assertOk(first);
         assertThat(first.body().split("\"contentTopic\"", -1)).hasSize(101);
-        assertThat(first.body()).contains("\"cursor\":{\"index\":{\"digest\":\"")
+        assertThat(first.body())
+                .contains("\"cursor\":{\"index\":{\"digest\":\"")
                 .contains("\"direction\":\"SORT_DIRECTION_DESCENDING\"")
                 .contains(Base64.getEncoder().encodeToString("last".getBytes(StandardCharsets.UTF_8)));
-        String cursor = first.body().substring(first.body().indexOf("\"cursor\":") + 9,
-                first.body().indexOf("},\"direction\"") + 1);
-        HttpResponse<String> second = gateway.post("/message/v1/query", "{\"contentTopics\":[\"" + topic
-                + "\"],\"pagingInfo\":{\"limit\":100,\"cursor\":" + cursor + "}}");
+        String cursor = first.body()
+                .substring(first.body().indexOf("\"cursor\":") + 9, first.body().indexOf("},\"direction\"") + 1);
+        HttpResponse<String> second = gateway.post(
+                "/message/v1/query",
+                "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":{\"limit\":100,\"cursor\":" + cursor + "}}");
         assertOk(second);
         assertThat(second.body().split("\"contentTopic\"", -1)).hasSize(2);
-        assertThat(second.body()).doesNotContain("\"cursor\"")
+        assertThat(second.body())
+                .doesNotContain("\"cursor\"")
                 .contains(Base64.getEncoder().encodeToString("p0".getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -20,10 +20,12 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -67,16 +69,19 @@ import org.xmtpnode.proto.internal.SignedNodeRecord;
 class NetworkIT {
 
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-    static final Pattern NODE = Pattern.compile("\\{\"nodeId\":\"([^\"]+)\".*?\"state\":\"([a-z]+)\",\"live\":(true|false)"
-            + ".*?\"signingKey\":\"(0x[0-9a-f]+)\"");
+    static final Pattern NODE =
+            Pattern.compile("\\{\"nodeId\":\"([^\"]+)\".*?\"state\":\"([a-z]+)\",\"live\":(true|false)"
+                    + ".*?\"signingKey\":\"(0x[0-9a-f]+)\"");
     static Devnet devnet;
     static String token;
 
     @BeforeAll
     static void network() throws Exception {
-        Path root = Path.of(System.getProperty("xmtp.root", "..")).toAbsolutePath().normalize();
+        Path root =
+                Path.of(System.getProperty("xmtp.root", "..")).toAbsolutePath().normalize();
         long started = System.nanoTime();
-        devnet = Devnet.start(Devnet.Options.ephemeral(root, Files.createTempDirectory("devnet-network-"), 1).withNodes(3)
+        devnet = Devnet.start(Devnet.Options.ephemeral(root, Files.createTempDirectory("devnet-network-"), 1)
+                .withNodes(3)
                 .withArgs(Service.GATEWAY, "--xmtp.gateway.rate-limits.enabled=false"));
         System.out.printf("network: 3 nodes ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
         token = Identities.random().token(System.currentTimeMillis() * 1_000_000L);
@@ -89,8 +94,7 @@ class NetworkIT {
         }
     }
 
-    record Listed(String id, String state, boolean live, String key) {
-    }
+    record Listed(String id, String state, boolean live, String key) {}
 
     static List<Listed> nodes(String bootstrapUrl) throws Exception {
         HttpResponse<String> r = new Api(bootstrapUrl).get("/nodes/v1");
@@ -113,7 +117,9 @@ class NetworkIT {
         List<Listed> first = nodes(devnet.url(Service.BOOTSTRAP, 0));
         assertThat(ids(first)).containsExactly("node-1", "node-2", "node-3");
         assertThat(first).allMatch(n -> n.live() && n.state().equals("serving"));
-        assertThat(first.stream().map(Listed::key).distinct()).as("each node its own key").hasSize(3);
+        assertThat(first.stream().map(Listed::key).distinct())
+                .as("each node its own key")
+                .hasSize(3);
         for (int n = 1; n < 3; n++) {
             assertThat(nodes(devnet.url(Service.BOOTSTRAP, n))).isEqualTo(first);
         }
@@ -129,27 +135,33 @@ class NetworkIT {
         NodeRecord visitor = record("visitor-" + RUN, visitorKey, issued);
 
         // signed by its own key: taken, and every bootstrap service lists it
-        assertThat(announce(b1, NodeRecords.sign(visitor, visitorKey)).statusCode()).isEqualTo(202);
+        assertThat(announce(b1, NodeRecords.sign(visitor, visitorKey)).statusCode())
+                .isEqualTo(202);
         for (int n = 0; n < 3; n++) {
             String b = devnet.url(Service.BOOTSTRAP, n);
             await().atMost(Duration.ofSeconds(10)).until(() -> ids(nodes(b)).contains(visitor.getNodeId()));
         }
 
         // node-2's id under another key
-        HttpResponse<String> impostor = announce(b1, NodeRecords.sign(record("node-2", visitorKey, issued), visitorKey));
+        HttpResponse<String> impostor =
+                announce(b1, NodeRecords.sign(record("node-2", visitorKey, issued), visitorKey));
         assertThat(impostor.statusCode()).as(impostor.body()).isEqualTo(403);
         assertThat(impostor.body()).contains("another signing key");
         // a record changed after signing
         SignedNodeRecord signed = NodeRecords.sign(visitor, visitorKey);
         byte[] tampered = signed.getRecord().toByteArray();
         tampered[tampered.length - 1] ^= 1;
-        HttpResponse<String> altered = announce(b1, signed.toBuilder().setRecord(ByteString.copyFrom(tampered)).build());
+        HttpResponse<String> altered = announce(
+                b1, signed.toBuilder().setRecord(ByteString.copyFrom(tampered)).build());
         assertThat(altered.statusCode()).as(altered.body()).isIn(400, 403);
         // a signature by someone else
         SignedNodeRecord wrongSigner = signed.toBuilder()
-                .setSignature(NodeRecords.sign(visitor, visitorKey.add(BigInteger.ONE)).getSignature()).build();
+                .setSignature(NodeRecords.sign(visitor, visitorKey.add(BigInteger.ONE))
+                        .getSignature())
+                .build();
         assertThat(announce(b1, wrongSigner).statusCode()).isEqualTo(403);
-        assertThat(post(b1, "/nodes/v1", "{\"record\":\"not base64!\"}").statusCode()).isEqualTo(400);
+        assertThat(post(b1, "/nodes/v1", "{\"record\":\"not base64!\"}").statusCode())
+                .isEqualTo(400);
 
         // a forged record written straight into the registry topic, past the HTTP check
         double refusedBefore = metric(b1, "bootstrap_records_total", "result=\"refused\"");
@@ -158,23 +170,35 @@ class NetworkIT {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>("xmtp.nodes.v1", "node-2".getBytes(StandardCharsets.UTF_8),
-                    NodeRecords.sign(record("node-2", visitorKey, System.currentTimeMillis() * 1_000_000L), visitorKey)
-                            .toByteArray())).get();
+            producer.send(new ProducerRecord<>(
+                            "xmtp.nodes.v1",
+                            "node-2".getBytes(StandardCharsets.UTF_8),
+                            NodeRecords.sign(
+                                            record("node-2", visitorKey, System.currentTimeMillis() * 1_000_000L),
+                                            visitorKey)
+                                    .toByteArray()))
+                    .get();
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> metric(b1, "bootstrap_records_total", "result=\"refused\"") > refusedBefore);
-        String node2Key = nodes(b1).stream().filter(n -> n.id().equals("node-2")).findFirst().orElseThrow().key();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> metric(b1, "bootstrap_records_total", "result=\"refused\"") > refusedBefore);
+        String node2Key = nodes(b1).stream()
+                .filter(n -> n.id().equals("node-2"))
+                .findFirst()
+                .orElseThrow()
+                .key();
         assertThat(node2Key).isNotEqualTo("0x" + HexFormat.of().formatHex(Secp256k1.publicKey(visitorKey)));
 
         // the visitor never heartbeats again: gone from every list within the liveness TTL (10 s)
         long dropped = 0;
         for (int n = 0; n < 3; n++) {
             String b = devnet.url(Service.BOOTSTRAP, n);
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> !ids(nodes(b)).contains(visitor.getNodeId()));
             dropped = Math.max(dropped, System.currentTimeMillis() - issued / 1_000_000L);
         }
-        System.out.printf("network: a silent node left every list %d ms after its last heartbeat (TTL 10 s)%n", dropped);
+        System.out.printf(
+                "network: a silent node left every list %d ms after its last heartbeat (TTL 10 s)%n", dropped);
         assertThat(dropped).isLessThan(12_000);
     }
 
@@ -183,25 +207,34 @@ class NetworkIT {
     void publishedOnAIsStoredOnBAndCAndStreamedOnC() throws Exception {
         String topic = "/xmtp/0/m-net-" + RUN + "/proto";
         Api relayA = new Api(devnet.url(Service.RELAY, 0)).withToken(token);
-        try (Api.Stream onC = new Api(devnet.url(Service.RELAY, 2)).subscribe("/message/v1/subscribe",
-                "{\"contentTopics\":[\"" + topic + "\"]}")) {
+        try (Api.Stream onC = new Api(devnet.url(Service.RELAY, 2))
+                .subscribe("/message/v1/subscribe", "{\"contentTopics\":[\"" + topic + "\"]}")) {
             onC.awaitOpen();
-            HttpResponse<String> r = relayA.post("/message/v1/publish", Api.publishBody(Api.envelope(topic,
-                    System.currentTimeMillis() * 1_000_000L, "hello from A".getBytes(StandardCharsets.UTF_8))));
+            HttpResponse<String> r = relayA.post(
+                    "/message/v1/publish",
+                    Api.publishBody(Api.envelope(
+                            topic,
+                            System.currentTimeMillis() * 1_000_000L,
+                            "hello from A".getBytes(StandardCharsets.UTF_8))));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             String line = onC.nextEnvelopeLine(Duration.ofSeconds(10));
-            assertThat(line).as("streamed on node C").contains(java.util.Base64.getEncoder()
-                    .encodeToString("hello from A".getBytes(StandardCharsets.UTF_8)));
+            assertThat(line)
+                    .as("streamed on node C")
+                    .contains(Base64.getEncoder().encodeToString("hello from A".getBytes(StandardCharsets.UTF_8)));
         }
         for (int n = 1; n < 3; n++) {
             String store = devnet.url(Service.TOPIC, n);
-            await().atMost(Duration.ofSeconds(10)).until(() -> Api.storedMessages(store, topic).contains("hello from A"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Api.storedMessages(store, topic).contains("hello from A"));
         }
         try (Connection c = DriverManager.getConnection(devnet.jdbcUrl(2), devnet.postgresUser(), "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT origin_node FROM envelopes WHERE content_topic = '" + topic + "'")) {
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT origin_node FROM envelopes WHERE content_topic = '" + topic + "'")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).as("stamped with the node that took the publish").isEqualTo("node-1");
+            assertThat(rs.getString(1))
+                    .as("stamped with the node that took the publish")
+                    .isEqualTo("node-1");
         }
     }
 
@@ -222,8 +255,9 @@ class NetworkIT {
             }
             String topic = prefix + (i % 20) + "/proto";
             long senderTime = System.currentTimeMillis() * 1_000_000L + i % 1_000_000;
-            HttpResponse<String> r = relayA.post("/message/v1/publish", Api.publishBody(Api.envelope(topic, senderTime,
-                    ("lag-" + i).getBytes(StandardCharsets.UTF_8))));
+            HttpResponse<String> r = relayA.post(
+                    "/message/v1/publish",
+                    Api.publishBody(Api.envelope(topic, senderTime, ("lag-" + i).getBytes(StandardCharsets.UTF_8))));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             sent++;
         }
@@ -231,15 +265,23 @@ class NetworkIT {
         String where = "content_topic LIKE '" + prefix + "%'";
         try (Connection c = DriverManager.getConnection(devnet.jdbcUrl(2), devnet.postgresUser(), "")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> count(c, where) == total);
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("""
                     SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY lag), percentile_disc(0.99) WITHIN GROUP (ORDER BY lag),
                            percentile_disc(0.999) WITHIN GROUP (ORDER BY lag), max(lag)
-                    FROM (SELECT extract(epoch FROM stored_at) * 1000 - sender_time_ns / 1e6 AS lag FROM envelopes WHERE\s"""
-                    + where + ") x")) {
+                    FROM (SELECT extract(epoch FROM stored_at) * 1000 - sender_time_ns / 1e6 AS lag FROM envelopes WHERE\s""" + where + ") x")) {
                 rs.next();
-                String line = String.format(java.util.Locale.ROOT, "replication lag A -> C at %d envelopes/s for %d s (%d envelopes):"
-                        + " p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms", rate, seconds, total,
-                        rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4));
+                String line = String.format(
+                        Locale.ROOT,
+                        "replication lag A -> C at %d envelopes/s for %d s (%d envelopes):"
+                                + " p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms",
+                        rate,
+                        seconds,
+                        total,
+                        rs.getDouble(1),
+                        rs.getDouble(2),
+                        rs.getDouble(3),
+                        rs.getDouble(4));
                 System.out.println("network: " + line);
                 Files.writeString(Path.of("target", "replication-lag.txt"), line + "\n");
             }
@@ -258,21 +300,27 @@ class NetworkIT {
             devnet.stopNode(1, true);
             long killed = System.nanoTime();
             int before = traffic.acknowledged.size();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !devnet.servingNodes().contains("node-2"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !devnet.servingNodes().contains("node-2"));
             long droppedMs = (System.nanoTime() - killed) / 1_000_000;
             await().atMost(Duration.ofSeconds(60)).until(() -> traffic.acknowledged.size() > before + 200);
             traffic.stopPublishing();
-            System.out.printf("network: node-2 killed under traffic: %d publishes acknowledged, failures %s, the gateway"
-                    + " stopped routing to it after %d ms, the subscriber resubscribed %d times%n",
+            System.out.printf(
+                    "network: node-2 killed under traffic: %d publishes acknowledged, failures %s, the gateway"
+                            + " stopped routing to it after %d ms, the subscriber resubscribed %d times%n",
                     traffic.acknowledged.size(), traffic.failures, droppedMs, traffic.reconnects.get());
-            assertThat(traffic.failures).as("the gateway itself always answered: %s", traffic.failureBodies)
+            assertThat(traffic.failures)
+                    .as("the gateway itself always answered: %s", traffic.failureBodies)
                     .doesNotContainKey(-1);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .untilAsserted(() -> assertThat(traffic.acknowledgedButNotReceived()).isEmpty());
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() ->
+                            assertThat(traffic.acknowledgedButNotReceived()).isEmpty());
             for (int n : List.of(0, 2)) {
                 String store = devnet.url(Service.TOPIC, n);
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                        assertThat(Api.storedMessages(store, topic)).as("node %d has every acknowledged envelope", n + 1)
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> assertThat(Api.storedMessages(store, topic))
+                                .as("node %d has every acknowledged envelope", n + 1)
                                 .containsAll(traffic.acknowledged));
             }
         }
@@ -283,27 +331,46 @@ class NetworkIT {
     void aFourthNodeCatchesUpBeforeItReportsReady() throws Exception {
         // a wallet's contact bundle, published before Kafka forgets
         Identities.Identity wallet = Identities.random();
-        HttpResponse<String> published = new Api(devnet.apiUrl()).withToken(wallet.token(System.currentTimeMillis() * 1_000_000L))
-                .post("/message/v1/publish", Api.publishBody(Api.envelope("/xmtp/0/contact-" + wallet.walletAddress() + "/proto",
-                        System.currentTimeMillis() * 1_000_000L, wallet.contactBundleV2().toByteArray())));
+        HttpResponse<String> published = new Api(devnet.apiUrl())
+                .withToken(wallet.token(System.currentTimeMillis() * 1_000_000L))
+                .post(
+                        "/message/v1/publish",
+                        Api.publishBody(Api.envelope(
+                                "/xmtp/0/contact-" + wallet.walletAddress() + "/proto",
+                                System.currentTimeMillis() * 1_000_000L,
+                                wallet.contactBundleV2().toByteArray())));
         assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
         // Kafka forgets everything so far: the new node must copy that part of history from a peer
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, devnet.kafkaBootstrapServers()))) {
-            List<TopicPartition> partitions = admin.describeTopics(List.of(EnvelopeLog.DEFAULT_TOPIC)).allTopicNames().get()
-                    .get(EnvelopeLog.DEFAULT_TOPIC).partitions().stream()
-                    .map(i -> new TopicPartition(EnvelopeLog.DEFAULT_TOPIC, i.partition())).toList();
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, devnet.kafkaBootstrapServers()))) {
+            List<TopicPartition> partitions = admin
+                    .describeTopics(List.of(EnvelopeLog.DEFAULT_TOPIC))
+                    .allTopicNames()
+                    .get()
+                    .get(EnvelopeLog.DEFAULT_TOPIC)
+                    .partitions()
+                    .stream()
+                    .map(i -> new TopicPartition(EnvelopeLog.DEFAULT_TOPIC, i.partition()))
+                    .toList();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
             Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> delete.put(tp, RecordsToDelete.beforeOffset(info.offset())));
+            admin.listOffsets(latest)
+                    .all()
+                    .get()
+                    .forEach((tp, info) -> delete.put(tp, RecordsToDelete.beforeOffset(info.offset())));
             admin.deleteRecords(delete).all().get();
         }
         // and some history only after that, which Kafka still holds
         String topic = "/xmtp/0/m-net-after-trim-" + RUN + "/proto";
         Api gateway = new Api(devnet.apiUrl()).withToken(token);
         for (int i = 0; i < 100; i++) {
-            HttpResponse<String> r = gateway.post("/message/v1/publish", Api.publishBody(Api.envelope(topic,
-                    System.currentTimeMillis() * 1_000_000L + i, ("after-" + i).getBytes(StandardCharsets.UTF_8))));
+            HttpResponse<String> r = gateway.post(
+                    "/message/v1/publish",
+                    Api.publishBody(Api.envelope(
+                            topic,
+                            System.currentTimeMillis() * 1_000_000L + i,
+                            ("after-" + i).getBytes(StandardCharsets.UTF_8))));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         }
         String storeA = devnet.url(Service.TOPIC, 0);
@@ -331,7 +398,9 @@ class NetworkIT {
             }
             if (status == 503) {
                 sawNotReady = true;
-                assertThat(devnet.servingNodes()).as("no traffic to a node that is catching up").doesNotContain("node-4");
+                assertThat(devnet.servingNodes())
+                        .as("no traffic to a node that is catching up")
+                        .doesNotContain("node-4");
             }
             Thread.sleep(50);
         }
@@ -339,12 +408,17 @@ class NetworkIT {
         Set<String> onD = digests(storeD);
         assertThat(onD).as("node-4 at its first ready answer").containsAll(history);
         double copied = metric(storeD, "topic_catchup_envelopes_total", "source=\"peer\"");
-        System.out.printf("network: node-4 joined: ready after %.1f s with %d envelopes (%.0f copied from a peer's store"
-                + " because Kafka no longer held them); readiness seen down first: %s%n", (System.nanoTime() - joined) / 1e9, onD.size(), copied, sawNotReady);
+        System.out.printf(
+                "network: node-4 joined: ready after %.1f s with %d envelopes (%.0f copied from a peer's store"
+                        + " because Kafka no longer held them); readiness seen down first: %s%n",
+                (System.nanoTime() - joined) / 1e9, onD.size(), copied, sawNotReady);
         assertThat(copied).as("history Kafka no longer held came from a peer").isPositive();
         devnet.awaitNodeReady(d, Duration.ofSeconds(120));
-        HttpResponse<String> key = new Api(devnet.url(Service.KEYSTORE, d)).get("/keys/v1/contacts/" + wallet.walletAddress());
-        assertThat(key.statusCode()).as("node-4's key directory rebuilt the bundle Kafka forgot: %s", key.body()).isEqualTo(200);
+        HttpResponse<String> key =
+                new Api(devnet.url(Service.KEYSTORE, d)).get("/keys/v1/contacts/" + wallet.walletAddress());
+        assertThat(key.statusCode())
+                .as("node-4's key directory rebuilt the bundle Kafka forgot: %s", key.body())
+                .isEqualTo(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> devnet.servingNodes().contains("node-4"));
         assertThat(devnet.servingNodes()).containsExactly("node-1", "node-3", "node-4");
         // queries through the gateway, balanced over the three, agree
@@ -354,9 +428,15 @@ class NetworkIT {
     }
 
     static NodeRecord record(String id, BigInteger key, long issuedNs) {
-        return NodeRecord.newBuilder().setNodeId(id).setPublicUrl("http://visitor.invalid").setRegion("test")
-                .setVersion("it").setSigningKey(ByteString.copyFrom(Secp256k1.publicKey(key)))
-                .setIssuedAtNs(issuedNs).setState(NodeRecord.State.STATE_SERVING).build();
+        return NodeRecord.newBuilder()
+                .setNodeId(id)
+                .setPublicUrl("http://visitor.invalid")
+                .setRegion("test")
+                .setVersion("it")
+                .setSigningKey(ByteString.copyFrom(Secp256k1.publicKey(key)))
+                .setIssuedAtNs(issuedNs)
+                .setState(NodeRecord.State.STATE_SERVING)
+                .build();
     }
 
     static HttpResponse<String> announce(String bootstrapUrl, SignedNodeRecord signed) throws Exception {
@@ -364,14 +444,23 @@ class NetworkIT {
     }
 
     static HttpResponse<String> post(String base, String path, String body) throws Exception {
-        return Api.HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return Api.HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static int readiness(String base) {
         try {
-            return Api.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return Api.HTTP
+                    .send(
+                            HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (Exception e) {
             return -1;
         }
@@ -390,7 +479,8 @@ class NetworkIT {
     }
 
     static long count(Connection c, String where) throws Exception {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM envelopes WHERE " + where)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM envelopes WHERE " + where)) {
             rs.next();
             return rs.getLong(1);
         }

@@ -13,24 +13,25 @@ final class Npm {
 
     static final Path JS = Path.of(System.getProperty("xmtp.e2e.js", "js")).toAbsolutePath();
 
-    private Npm() {
-    }
+    private Npm() {}
 
     static synchronized void ensureInstalled() throws Exception {
         if (!Files.isDirectory(JS.resolve("node_modules"))) {
-            int exit = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300, true).exit();
+            int exit = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300, true)
+                    .exit();
             if (exit != 0) {
                 throw new AssertionError("npm ci failed in " + JS);
             }
         }
     }
 
-    record Result(int exit, String stdout) {
-    }
+    record Result(int exit, String stdout) {}
 
     /** Runs a command in e2e/js; output goes to this process's console unless captured. */
-    static Result run(List<String> command, Map<String, String> env, long timeoutSeconds, boolean inherit) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(JS.toFile())
+    static Result run(List<String> command, Map<String, String> env, long timeoutSeconds, boolean inherit)
+            throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(JS.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.redirectOutput(inherit ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.PIPE);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import java.net.http.HttpResponse;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -29,7 +30,7 @@ class SdkArtifactsIT {
         Npm.ensureInstalled();
         Npm.Result r = Npm.run(List.of("node", "artifacts.mjs"), Map.of(), 120, false);
         assertThat(r.exit()).isZero();
-        sdk = new java.util.HashMap<>();
+        sdk = new HashMap<>();
         Matcher m = Pattern.compile("\"(\\w+)\":\"([^\"]*)\"").matcher(r.stdout());
         while (m.find()) {
             sdk.put(m.group(1), m.group(2));
@@ -59,7 +60,8 @@ class SdkArtifactsIT {
                 // a flip either breaks the token or leaves what was signed intact (a tag made unknown,
                 // say): it never yields another wallet or identity
                 try {
-                    AuthTokens.Verified v = AuthTokens.verify(Base64.getEncoder().encodeToString(flipped), nowNs());
+                    AuthTokens.Verified v =
+                            AuthTokens.verify(Base64.getEncoder().encodeToString(flipped), nowNs());
                     assertThat(v.walletAddress()).as("byte %d bit %d", i, bit).isEqualTo(sdk.get("wallet"));
                     assertThat(v.identityKey()).isEqualTo(identity);
                 } catch (AuthTokens.InvalidTokenException expected) {
@@ -90,9 +92,12 @@ class SdkArtifactsIT {
                     byte[] flipped = raw.clone();
                     flipped[i] ^= (byte) (1 << bit);
                     try {
-                        ContactBundles.Verified f = ContactBundles.verify(ByteString.copyFrom(flipped), sdk.get("wallet"));
+                        ContactBundles.Verified f =
+                                ContactBundles.verify(ByteString.copyFrom(flipped), sdk.get("wallet"));
                         // what still verifies carries the same keys: no forgery gained anything
-                        assertThat(f.identityKey()).as("%s byte %d bit %d", kind, i, bit).isEqualTo(v.identityKey());
+                        assertThat(f.identityKey())
+                                .as("%s byte %d bit %d", kind, i, bit)
+                                .isEqualTo(v.identityKey());
                         assertThat(f.preKey()).isEqualTo(v.preKey());
                     } catch (ContactBundles.InvalidBundleException e) {
                         refused++;
@@ -107,8 +112,10 @@ class SdkArtifactsIT {
     void theNodeAcceptsTheSdksTokenAndBundles() throws Exception {
         Api api = new Api(SharedDevnet.get().apiUrl()).withToken(sdk.get("token"));
         String topic = "/xmtp/0/contact-" + sdk.get("wallet") + "/proto";
-        HttpResponse<String> r = api.post("/message/v1/publish", "{\"envelopes\":[{\"contentTopic\":\"" + topic
-                + "\",\"timestampNs\":\"" + nowNs() + "\",\"message\":\"" + sdk.get("contactV2") + "\"}]}");
+        HttpResponse<String> r = api.post(
+                "/message/v1/publish",
+                "{\"envelopes\":[{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"" + nowNs() + "\",\"message\":\""
+                        + sdk.get("contactV2") + "\"}]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 }

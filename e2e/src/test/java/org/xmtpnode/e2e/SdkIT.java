@@ -15,7 +15,13 @@ class SdkIT {
     @Test
     void theRealSdkWorksAgainstTheNetwork() throws Exception {
         Npm.ensureInstalled();
-        Npm.Result r = Npm.run(List.of("npm", "test"), Map.of("XMTP_API_URL", SharedDevnet.get().apiUrl()), 600, true);
-        assertThat(r.exit()).as("the SDK suite in %s passed (its output is above)", Npm.JS).isZero();
+        Npm.Result r = Npm.run(
+                List.of("npm", "test"),
+                Map.of("XMTP_API_URL", SharedDevnet.get().apiUrl()),
+                600,
+                true);
+        assertThat(r.exit())
+                .as("the SDK suite in %s passed (its output is above)", Npm.JS)
+                .isZero();
     }
 }

@@ -66,9 +66,13 @@ final class Traffic implements AutoCloseable {
             String body = Api.publishBody(Api.envelope(topic, n, message.getBytes(StandardCharsets.UTF_8)));
             long start = System.nanoTime();
             try {
-                HttpResponse<String> r = Api.HTTP.send(HttpRequest.newBuilder(URI.create(apiUrl + "/message/v1/publish"))
-                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = Api.HTTP.send(
+                        HttpRequest.newBuilder(URI.create(apiUrl + "/message/v1/publish"))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Authorization", "Bearer " + token)
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     acknowledged.add(message);
                 } else {
@@ -94,8 +98,10 @@ final class Traffic implements AutoCloseable {
     private void subscribeLoop() {
         while (subscribing) {
             try {
-                HttpResponse<InputStream> r = Api.HTTP.send(HttpRequest.newBuilder(URI.create(apiUrl + "/message/v1/subscribe"))
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"contentTopics\":[\"" + topic + "\"]}")).build(),
+                HttpResponse<InputStream> r = Api.HTTP.send(
+                        HttpRequest.newBuilder(URI.create(apiUrl + "/message/v1/subscribe"))
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"contentTopics\":[\"" + topic + "\"]}"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofInputStream());
                 if (r.statusCode() != 200) {
                     r.body().close();
@@ -128,10 +134,13 @@ final class Traffic implements AutoCloseable {
         do {
             String paging = "{\"limit\":100,\"direction\":\"SORT_DIRECTION_ASCENDING\""
                     + (cursor == null ? "" : ",\"cursor\":" + cursor) + "}";
-            HttpResponse<String> r = Api.HTTP.send(HttpRequest.newBuilder(URI.create(apiUrl + "/message/v1/query"))
-                    .timeout(Duration.ofSeconds(10))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"contentTopics\":[\"" + topic + "\"],\"startTimeNs\":\""
-                            + Math.max(1, lastSeenTimeNs) + "\",\"pagingInfo\":" + paging + "}")).build(),
+            HttpResponse<String> r = Api.HTTP.send(
+                    HttpRequest.newBuilder(URI.create(apiUrl + "/message/v1/query"))
+                            .timeout(Duration.ofSeconds(10))
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"contentTopics\":[\"" + topic + "\"],\"startTimeNs\":\""
+                                            + Math.max(1, lastSeenTimeNs) + "\",\"pagingInfo\":" + paging + "}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 return; // the next reconnect tries again

@@ -29,8 +29,7 @@ public final class TestInfra {
     private static EmbeddedKafka kafka;
     private static Redis redis;
 
-    private TestInfra() {
-    }
+    private TestInfra() {}
 
     public static synchronized Postgres postgres() {
         if (postgres == null) {
@@ -42,7 +41,8 @@ public final class TestInfra {
     private static Postgres startPostgres() {
         if (dockerAvailable()) {
             PostgreSQLContainer container = new PostgreSQLContainer("postgres:16-alpine")
-                    .withUsername("postgres").withPassword("postgres");
+                    .withUsername("postgres")
+                    .withPassword("postgres");
             container.start();
             log.info("tests use a PostgreSQL container at {}", container.getJdbcUrl());
             return Postgres.external("127.0.0.1", container.getMappedPort(5432), "postgres", "postgres");

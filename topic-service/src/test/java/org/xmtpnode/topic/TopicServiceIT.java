@@ -11,15 +11,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.xmtpnode.core.EnvelopeDigest;
 import org.xmtpnode.core.EnvelopeLog;
 import org.xmtpnode.core.WireJson;
 import org.xmtpnode.devnet.Postgres;
@@ -38,6 +43,7 @@ import org.xmtpnode.proto.api.QueryResponse;
 import org.xmtpnode.proto.internal.StoreRequest;
 import org.xmtpnode.proto.internal.StoreResponse;
 import org.xmtpnode.testsupport.TestInfra;
+import org.xmtpnode.topic.config.TopicProperties;
 
 /** topic-service against a real PostgreSQL and a real Kafka broker. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -76,30 +82,44 @@ class TopicServiceIT {
     }
 
     static Envelope envelope(String topic, long timeNs, String text) {
-        return Envelope.newBuilder().setContentTopic(topic).setTimestampNs(timeNs)
-                .setMessage(ByteString.copyFromUtf8(text)).build();
+        return Envelope.newBuilder()
+                .setContentTopic(topic)
+                .setTimestampNs(timeNs)
+                .setMessage(ByteString.copyFromUtf8(text))
+                .build();
     }
 
     StoreResponse store(List<Envelope> envelopes) throws Exception {
-        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/internal/v1/envelopes"))
-                .header("Content-Type", "application/x-protobuf")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(StoreRequest.newBuilder()
-                        .addAllEnvelopes(envelopes).setOriginNode("node-a").build().toByteArray()))
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        HttpResponse<byte[]> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base() + "/internal/v1/envelopes"))
+                        .header("Content-Type", "application/x-protobuf")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(StoreRequest.newBuilder()
+                                .addAllEnvelopes(envelopes)
+                                .setOriginNode("node-a")
+                                .build()
+                                .toByteArray()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode())
+                .as(new String(r.body(), StandardCharsets.UTF_8))
+                .isEqualTo(200);
         return StoreResponse.parseFrom(r.body());
     }
 
     HttpResponse<String> post(String path, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path))
-                .header("Content-Type", "text/plain;charset=UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base() + path))
+                        .header("Content-Type", "text/plain;charset=UTF-8")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     QueryResponse query(String json) throws Exception {
         HttpResponse<String> r = post("/message/v1/query", json);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return WireJson.parse(r.body().getBytes(StandardCharsets.UTF_8), QueryResponse.newBuilder()).build();
+        return WireJson.parse(r.body().getBytes(StandardCharsets.UTF_8), QueryResponse.newBuilder())
+                .build();
     }
 
     String base() {
@@ -118,13 +138,16 @@ class TopicServiceIT {
         assertThat(store(List.of(e)).getInserted()).isZero();
 
         HttpResponse<String> raw = post("/message/v1/query", "{\"contentTopics\":[\"" + topic + "\"]}");
-        assertThat(raw.body()).contains("\"timestampNs\":\"1700000000123456789\"")
+        assertThat(raw.body())
+                .contains("\"timestampNs\":\"1700000000123456789\"")
                 .contains("\"message\":\"" + Base64.getEncoder().encodeToString("hello".getBytes()) + "\"")
                 .contains("\"direction\":\"SORT_DIRECTION_DESCENDING\"")
                 .contains("\"limit\":100");
         QueryResponse response = query("{\"contentTopics\":[\"" + topic + "\"]}");
         assertThat(response.getEnvelopesList()).containsExactly(e);
-        assertThat(response.getPagingInfo().hasCursor()).as("cursor only on a full page").isFalse();
+        assertThat(response.getPagingInfo().hasCursor())
+                .as("cursor only on a full page")
+                .isFalse();
     }
 
     @Test
@@ -148,13 +171,15 @@ class TopicServiceIT {
                 QueryResponse page = query("{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":" + paging + "}");
                 pageSizes.add(page.getEnvelopesCount());
                 seen.addAll(page.getEnvelopesList());
-                cursor = page.getPagingInfo().hasCursor() ? WireJson.print(page.getPagingInfo().getCursor()) : null;
+                cursor = page.getPagingInfo().hasCursor()
+                        ? WireJson.print(page.getPagingInfo().getCursor())
+                        : null;
             } while (cursor != null);
             assertThat(pageSizes).containsExactly(100, 100, 50);
             assertThat(new HashSet<>(seen)).hasSize(250).containsAll(all);
             List<Long> times = seen.stream().map(Envelope::getTimestampNs).toList();
             List<Long> sorted = new ArrayList<>(times);
-            sorted.sort(direction.endsWith("ASCENDING") ? null : java.util.Comparator.reverseOrder());
+            sorted.sort(direction.endsWith("ASCENDING") ? null : Comparator.reverseOrder());
             assertThat(times).isEqualTo(sorted);
         }
     }
@@ -175,13 +200,18 @@ class TopicServiceIT {
         String a = topic();
         String b = topic();
         store(List.of(envelope(a, 1, "a"), envelope(b, 2, "b")));
-        HttpResponse<String> r = post("/message/v1/batch-query", "{\"requests\":[{\"contentTopics\":[\"" + b
-                + "\"]},{\"contentTopics\":[\"" + a + "\"]},{\"contentTopics\":[\"" + topic() + "\"]}]}");
+        HttpResponse<String> r = post(
+                "/message/v1/batch-query",
+                "{\"requests\":[{\"contentTopics\":[\"" + b + "\"]},{\"contentTopics\":[\"" + a
+                        + "\"]},{\"contentTopics\":[\"" + topic() + "\"]}]}");
         assertThat(r.statusCode()).isEqualTo(200);
-        BatchQueryResponse batch = WireJson.parse(r.body().getBytes(), BatchQueryResponse.newBuilder()).build();
+        BatchQueryResponse batch = WireJson.parse(r.body().getBytes(), BatchQueryResponse.newBuilder())
+                .build();
         assertThat(batch.getResponsesCount()).isEqualTo(3);
-        assertThat(batch.getResponses(0).getEnvelopes(0).getMessage().toStringUtf8()).isEqualTo("b");
-        assertThat(batch.getResponses(1).getEnvelopes(0).getMessage().toStringUtf8()).isEqualTo("a");
+        assertThat(batch.getResponses(0).getEnvelopes(0).getMessage().toStringUtf8())
+                .isEqualTo("b");
+        assertThat(batch.getResponses(1).getEnvelopes(0).getMessage().toStringUtf8())
+                .isEqualTo("a");
         assertThat(batch.getResponses(2).getEnvelopesList()).isEmpty();
         assertThat(post("/message/v1/batch-query", "{}").body()).isEqualTo("{\"responses\":[]}");
     }
@@ -197,22 +227,29 @@ class TopicServiceIT {
             Envelope remote = envelope(topic, 5, "from node-b");
             Envelope own = envelope(topic, 6, "from node-a, never stored by the relay");
             Envelope ephemeral = envelope("/xmtp/0/mE-abc/proto", 7, "ephemeral");
-            for (var pair : List.of(Map.entry(remote, "node-b"), Map.entry(own, "node-a"), Map.entry(ephemeral, "node-b"))) {
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(kafkaTopic,
-                        pair.getKey().getContentTopic().getBytes(), pair.getKey().toByteArray());
+            for (var pair :
+                    List.of(Map.entry(remote, "node-b"), Map.entry(own, "node-a"), Map.entry(ephemeral, "node-b"))) {
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                        kafkaTopic,
+                        pair.getKey().getContentTopic().getBytes(),
+                        pair.getKey().toByteArray());
                 record.headers().add(EnvelopeLog.ORIGIN_HEADER, EnvelopeLog.originBytes(pair.getValue()));
                 producer.send(record).get();
             }
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(query("{\"contentTopics\":[\"" + topic + "\"]}").getEnvelopesList()).containsExactly(remote));
-            assertThat(jdbc.queryForObject("SELECT origin_node FROM envelopes WHERE content_topic = ?", String.class, topic))
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(query("{\"contentTopics\":[\"" + topic + "\"]}")
+                                    .getEnvelopesList())
+                            .containsExactly(remote));
+            assertThat(jdbc.queryForObject(
+                            "SELECT origin_node FROM envelopes WHERE content_topic = ?", String.class, topic))
                     .isEqualTo("node-b");
-            assertThat(query("{\"contentTopics\":[\"/xmtp/0/mE-abc/proto\"]}").getEnvelopesList()).isEmpty();
+            assertThat(query("{\"contentTopics\":[\"/xmtp/0/mE-abc/proto\"]}").getEnvelopesList())
+                    .isEmpty();
         }
     }
 
     @Autowired
-    org.xmtpnode.topic.config.TopicProperties properties;
+    TopicProperties properties;
 
     String jdbcTopicName() {
         return properties.kafka().topic();
@@ -224,19 +261,20 @@ class TopicServiceIT {
         String topic = topic();
         Envelope e = envelope(topic, 77, "orphan");
         assertThat(store(List.of(e)).getInserted()).isEqualTo(1);
-        byte[] digest = org.xmtpnode.core.EnvelopeDigest.of(e);
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of(
+        byte[] digest = EnvelopeDigest.of(e);
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
                 "bootstrap.servers", TestInfra.kafka().bootstrapServers(),
-                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
-                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class))) {
-            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(jdbcTopicName()).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+                "key.deserializer", ByteArrayDeserializer.class,
+                "value.deserializer", ByteArrayDeserializer.class))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(jdbcTopicName()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             List<Envelope> carried = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    if (java.util.Arrays.equals(EnvelopeLog.digest(r.headers()), digest)) {
+                    if (Arrays.equals(EnvelopeLog.digest(r.headers()), digest)) {
                         assertThat(EnvelopeLog.origin(r.headers())).isEqualTo("node-a");
                         carried.add(Envelope.parseFrom(r.value()));
                     }
@@ -245,8 +283,10 @@ class TopicServiceIT {
             });
         }
         // seen in the log by this node's ingest: it leaves the outbox
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(jdbc.queryForObject(
-                "SELECT count(*) FROM outbox WHERE digest = ?", Long.class, digest)).isZero());
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(
+                                jdbc.queryForObject("SELECT count(*) FROM outbox WHERE digest = ?", Long.class, digest))
+                        .isZero());
     }
 
     @Test
@@ -254,25 +294,37 @@ class TopicServiceIT {
         long before = rows();
         String longTopic = "/xmtp/0/" + "x".repeat(300) + "/proto";
         Map<String, String> bad = Map.of(
-                "{\"contentTopics\":[\"/xmtp/0/a/proto\"],\"pagingInfo\":{\"limit\":101}}", "limit",
-                "{\"contentTopics\":[]}", "at least one",
-                "{}", "at least one",
-                "{\"contentTopics\":[\"" + longTopic + "\"]}", "300 bytes",
-                "{\"contentTopics\":\"notalist\"}", "",
-                "{\"contentTopics\":[\"/xmtp/0/a/proto\"],\"startTimeNs\":\"soon\"}", "",
-                "{\"contentTopics\":[\"/xmtp/0/a/proto\"],\"pagingInfo\":{\"direction\":99}}", "direction",
-                "{\"contentTopics\":[\"/xmtp/0/a/proto\"", "");
+                "{\"contentTopics\":[\"/xmtp/0/a/proto\"],\"pagingInfo\":{\"limit\":101}}",
+                "limit",
+                "{\"contentTopics\":[]}",
+                "at least one",
+                "{}",
+                "at least one",
+                "{\"contentTopics\":[\"" + longTopic + "\"]}",
+                "300 bytes",
+                "{\"contentTopics\":\"notalist\"}",
+                "",
+                "{\"contentTopics\":[\"/xmtp/0/a/proto\"],\"startTimeNs\":\"soon\"}",
+                "",
+                "{\"contentTopics\":[\"/xmtp/0/a/proto\"],\"pagingInfo\":{\"direction\":99}}",
+                "direction",
+                "{\"contentTopics\":[\"/xmtp/0/a/proto\"",
+                "");
         for (var entry : bad.entrySet()) {
             HttpResponse<String> r = post("/message/v1/query", entry.getKey());
             assertThat(r.statusCode()).as(entry.getKey()).isEqualTo(400);
-            assertThat(r.body()).as(entry.getKey()).startsWith("{\"code\":3,\"message\":\"").endsWith(",\"details\":[]}")
+            assertThat(r.body())
+                    .as(entry.getKey())
+                    .startsWith("{\"code\":3,\"message\":\"")
+                    .endsWith(",\"details\":[]}")
                     .contains(entry.getValue());
         }
         StringBuilder many = new StringBuilder("{\"requests\":[");
         for (int i = 0; i < 51; i++) {
             many.append(i == 0 ? "" : ",").append("{\"contentTopics\":[\"/xmtp/0/a/proto\"]}");
         }
-        HttpResponse<String> batch = post("/message/v1/batch-query", many.append("]}").toString());
+        HttpResponse<String> batch =
+                post("/message/v1/batch-query", many.append("]}").toString());
         assertThat(batch.statusCode()).isEqualTo(400);
         assertThat(batch.body()).contains("\"code\":3").contains("50");
 
@@ -305,11 +357,20 @@ class TopicServiceIT {
                 envelope("", 1, "no topic"),
                 envelope("/xmtp/0/" + "y".repeat(300) + "/proto", 1, "long topic"),
                 envelope("/xmtp/0/mE-x/proto", 1, "ephemeral"),
-                Envelope.newBuilder().setContentTopic(topic()).setTimestampNs(1)
-                        .setMessage(ByteString.copyFrom(new byte[1_048_215])).build())) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/internal/v1/envelopes"))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(StoreRequest.newBuilder().addEnvelopes(bad)
-                            .setOriginNode("node-a").build().toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+                Envelope.newBuilder()
+                        .setContentTopic(topic())
+                        .setTimestampNs(1)
+                        .setMessage(ByteString.copyFrom(new byte[1_048_215]))
+                        .build())) {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(base() + "/internal/v1/envelopes"))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(StoreRequest.newBuilder()
+                                    .addEnvelopes(bad)
+                                    .setOriginNode("node-a")
+                                    .build()
+                                    .toByteArray()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isIn(400, 413);
             assertThat(r.body()).contains("\"code\":3");
         }

@@ -17,8 +17,7 @@ public final class EnvelopeDigest {
         }
     });
 
-    private EnvelopeDigest() {
-    }
+    private EnvelopeDigest() {}
 
     public static byte[] of(String contentTopic, ByteString message) {
         MessageDigest sha = SHA256.get();

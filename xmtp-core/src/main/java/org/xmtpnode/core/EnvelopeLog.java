@@ -1,7 +1,9 @@
 package org.xmtpnode.core;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -9,15 +11,16 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.xmtpnode.proto.api.Envelope;
 
 /**
@@ -35,25 +38,30 @@ public final class EnvelopeLog {
     public static final String ORIGIN_HEADER = "xmtp-origin";
     public static final String DIGEST_HEADER = "xmtp-digest";
 
-    private EnvelopeLog() {
-    }
+    private EnvelopeLog() {}
 
     /** Creates the envelope topic if it is missing; a topic that exists is left as it is. */
     public static void ensureTopic(String bootstrapServers, String topic, int partitions, short replication) {
-        ensureTopic(bootstrapServers, topic, partitions, replication,
+        ensureTopic(
+                bootstrapServers,
+                topic,
+                partitions,
+                replication,
                 Map.of("retention.ms", String.valueOf(TimeUnit.DAYS.toMillis(7))));
     }
 
     /** Creates a topic with these settings if it is missing; a topic that exists is left as it is. */
-    public static void ensureTopic(String bootstrapServers, String topic, int partitions, short replication,
-                                   Map<String, String> configs) {
+    public static void ensureTopic(
+            String bootstrapServers, String topic, int partitions, short replication, Map<String, String> configs) {
         try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000))) {
             if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
                 return;
             }
-            Map<String, String> all = new java.util.HashMap<>(configs);
+            Map<String, String> all = new HashMap<>(configs);
             all.putIfAbsent("min.insync.replicas", replication > 2 ? "2" : "1");
             NewTopic newTopic = new NewTopic(topic, partitions, replication).configs(all);
             admin.createTopics(Set.of(newTopic)).all().get(30, TimeUnit.SECONDS);
@@ -117,14 +125,12 @@ public final class EnvelopeLog {
      */
     public static Properties ackedProducer(String bootstrapServers, String clientId) {
         Properties p = new Properties();
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.ByteArraySerializer.class);
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return p;
     }
 
@@ -146,9 +152,10 @@ public final class EnvelopeLog {
     }
 
     /** The log's record of one envelope: keyed by its content topic, with its origin and digest. */
-    public static ProducerRecord<byte[], byte[]> record(String logTopic, Envelope envelope, byte[] digest, byte[] origin) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(logTopic,
-                envelope.getContentTopic().getBytes(StandardCharsets.UTF_8), envelope.toByteArray());
+    public static ProducerRecord<byte[], byte[]> record(
+            String logTopic, Envelope envelope, byte[] digest, byte[] origin) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                logTopic, envelope.getContentTopic().getBytes(StandardCharsets.UTF_8), envelope.toByteArray());
         record.headers().add(ORIGIN_HEADER, origin);
         record.headers().add(DIGEST_HEADER, digest);
         return record;

@@ -6,8 +6,7 @@ import org.xmtpnode.proto.api.PublishRequest;
 /** Checks on envelopes arriving from clients. */
 public final class Envelopes {
 
-    private Envelopes() {
-    }
+    private Envelopes() {}
 
     /**
      * Checks a publish request: 1 to {@link Limits#MAX_PUBLISH_ENVELOPES} envelopes, each with a valid
@@ -34,8 +33,8 @@ public final class Envelopes {
             throw ApiException.invalid("envelopes[" + index + "]: " + e.getMessage());
         }
         if (envelope.getMessage().size() > Limits.MAX_MESSAGE_BYTES) {
-            throw ApiException.tooLarge("envelopes[" + index + "]: message is larger than "
-                    + Limits.MAX_MESSAGE_BYTES + " bytes");
+            throw ApiException.tooLarge(
+                    "envelopes[" + index + "]: message is larger than " + Limits.MAX_MESSAGE_BYTES + " bytes");
         }
         if (envelope.getTimestampNs() < 0) {
             throw ApiException.invalid("envelopes[" + index + "]: timestampNs is out of range");

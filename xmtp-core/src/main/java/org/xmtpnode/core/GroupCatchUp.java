@@ -6,9 +6,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -21,8 +23,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class GroupCatchUp {
 
-    private GroupCatchUp() {
-    }
+    private GroupCatchUp() {}
 
     /**
      * The topic's offsets at one moment and the group's commits.
@@ -31,8 +32,8 @@ public final class GroupCatchUp {
      * @param end       next offset to be written to each partition
      * @param committed the group's committed offsets (partitions it never committed are absent)
      */
-    public record Snapshot(Map<TopicPartition, Long> begin, Map<TopicPartition, Long> end,
-                           Map<TopicPartition, Long> committed) {
+    public record Snapshot(
+            Map<TopicPartition, Long> begin, Map<TopicPartition, Long> end, Map<TopicPartition, Long> committed) {
 
         /**
          * Whether Kafka no longer holds records this group never consumed: some partition starts after
@@ -55,14 +56,18 @@ public final class GroupCatchUp {
 
     /** An admin client with short timeouts, for the calls below. */
     public static Admin admin(String bootstrapServers) {
-        return Admin.create(Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10_000));
     }
 
     /** {@link #snapshot}, retried while Kafka does not answer; null once {@code keepGoing} turns false. */
-    public static Snapshot snapshotUntilDone(Admin admin, String topic, String group,
-                                             java.util.function.BooleanSupplier keepGoing, Retry.FailureHandler onFailure) {
+    public static Snapshot snapshotUntilDone(
+            Admin admin, String topic, String group, BooleanSupplier keepGoing, Retry.FailureHandler onFailure) {
         Snapshot[] start = new Snapshot[1];
         return Retry.untilDone(keepGoing, () -> start[0] = snapshot(admin, topic, group), onFailure) ? start[0] : null;
     }
@@ -72,8 +77,8 @@ public final class GroupCatchUp {
      *
      * @return false when {@code keepGoing} turned false first
      */
-    public static boolean awaitReached(Admin admin, String group, Snapshot start,
-                                       java.util.function.BooleanSupplier keepGoing, Retry.FailureHandler onFailure)
+    public static boolean awaitReached(
+            Admin admin, String group, Snapshot start, BooleanSupplier keepGoing, Retry.FailureHandler onFailure)
             throws InterruptedException {
         while (keepGoing.getAsBoolean()) {
             boolean[] done = new boolean[1];
@@ -88,9 +93,15 @@ public final class GroupCatchUp {
 
     public static Snapshot snapshot(Admin admin, String topic, String group) {
         try {
-            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(10, TimeUnit.SECONDS).get(topic).partitions().stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = admin
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             Map<TopicPartition, Long> begin = offsets(admin, partitions, OffsetSpec.earliest());
             Map<TopicPartition, Long> end = offsets(admin, partitions, OffsetSpec.latest());
             return new Snapshot(begin, end, committed(admin, group));
@@ -115,14 +126,17 @@ public final class GroupCatchUp {
             Thread.currentThread().interrupt();
             return false;
         }
-        return start.end().entrySet().stream().allMatch(e ->
-                e.getValue() <= start.begin().get(e.getKey()) || committed.getOrDefault(e.getKey(), 0L) >= e.getValue());
+        return start.end().entrySet().stream()
+                .allMatch(e -> e.getValue() <= start.begin().get(e.getKey())
+                        || committed.getOrDefault(e.getKey(), 0L) >= e.getValue());
     }
 
     private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
             throws ExecutionException, InterruptedException, TimeoutException {
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> r = admin.listOffsets(
-                partitions.stream().collect(Collectors.toMap(Function.identity(), p -> spec))).all().get(10, TimeUnit.SECONDS);
+                        partitions.stream().collect(Collectors.toMap(Function.identity(), p -> spec)))
+                .all()
+                .get(10, TimeUnit.SECONDS);
         Map<TopicPartition, Long> out = new HashMap<>();
         r.forEach((tp, info) -> out.put(tp, info.offset()));
         return out;
@@ -131,7 +145,8 @@ public final class GroupCatchUp {
     private static Map<TopicPartition, Long> committed(Admin admin, String group)
             throws ExecutionException, InterruptedException, TimeoutException {
         Map<TopicPartition, OffsetAndMetadata> c = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS);
         Map<TopicPartition, Long> out = new HashMap<>();
         c.forEach((tp, om) -> {
             if (om != null) {

@@ -22,6 +22,5 @@ public final class Limits {
     /** Most topics in one subscription (a wallet with many conversations subscribes to all of them). */
     public static final int MAX_SUBSCRIBE_TOPICS = 10_000;
 
-    private Limits() {
-    }
+    private Limits() {}
 }

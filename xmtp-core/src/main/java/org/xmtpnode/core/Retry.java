@@ -8,8 +8,7 @@ public final class Retry {
     private static final long FIRST_MS = 100;
     private static final long MAX_MS = 5_000;
 
-    private Retry() {
-    }
+    private Retry() {}
 
     /**
      * Runs {@code action} until it succeeds or {@code keepGoing} turns false (or the thread is
@@ -42,5 +41,4 @@ public final class Retry {
     public interface FailureHandler {
         void failed(RuntimeException error, long retryInMillis);
     }
-
 }

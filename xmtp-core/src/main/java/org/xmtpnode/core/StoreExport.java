@@ -17,8 +17,7 @@ import org.xmtpnode.proto.internal.ExportPage;
  */
 public final class StoreExport {
 
-    private StoreExport() {
-    }
+    private StoreExport() {}
 
     /**
      * One page.
@@ -31,7 +30,8 @@ public final class StoreExport {
         URI url = store.resolve("/internal/v1/envelopes?limit=" + limit
                 + (prefix == null ? "" : "&prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8))
                 + (after.length == 0 ? "" : "&after=" + HexFormat.of().formatHex(after)));
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse<byte[]> r = http.send(
+                HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
             throw new IOException(store + " answered " + r.statusCode());

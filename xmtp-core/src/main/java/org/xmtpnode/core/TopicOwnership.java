@@ -15,8 +15,7 @@ public final class TopicOwnership {
     private static final String PRIVATE_STORE = "privatestore-";
     private static final String KEY_BUNDLE = "/key_bundle";
 
-    private TopicOwnership() {
-    }
+    private TopicOwnership() {}
 
     /** The wallet that owns a topic, or null when the topic is open to every wallet. */
     public static String owner(String topic) {

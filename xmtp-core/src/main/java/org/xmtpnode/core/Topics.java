@@ -7,8 +7,7 @@ public final class Topics {
 
     public static final String PREFIX = "/xmtp/0/";
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** The {@code <name>} part of a topic, or the whole topic when it is not an XMTP topic. */
     public static String name(String topic) {

@@ -13,6 +13,7 @@ import org.xmtpnode.proto.api.Cursor;
 import org.xmtpnode.proto.api.Envelope;
 import org.xmtpnode.proto.api.PagingInfo;
 import org.xmtpnode.proto.api.QueryResponse;
+import org.xmtpnode.proto.api.SortDirection;
 
 /**
  * The wire's JSON: protobuf's JSON mapping as grpc-gateway spoke it (lowerCamelCase names, int64 as
@@ -31,8 +32,7 @@ public final class WireJson {
     /** Deepest nesting a request may have: the API's messages need 6; the cap keeps parsers off deep stacks. */
     public static final int MAX_NESTING = 32;
 
-    private WireJson() {
-    }
+    private WireJson() {}
 
     /** The deepest nesting of objects and arrays, strings skipped; stops counting past the cap. */
     static int nestingDepth(String json) {
@@ -71,7 +71,8 @@ public final class WireJson {
     public static <B extends Message.Builder> B parse(byte[] body, B builder) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body))
@@ -107,7 +108,8 @@ public final class WireJson {
         try {
             return PRINTER.print(message);
         } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("cannot print " + message.getDescriptorForType().getFullName(), e);
+            throw new IllegalStateException(
+                    "cannot print " + message.getDescriptorForType().getFullName(), e);
         }
     }
 
@@ -141,7 +143,8 @@ public final class WireJson {
      * shared by every subscriber, so it avoids the reflective printer.
      */
     public static byte[] streamLine(Envelope envelope) {
-        StringBuilder sb = new StringBuilder(envelope.getContentTopic().length() + envelope.getMessage().size() * 4 / 3 + 80);
+        StringBuilder sb = new StringBuilder(
+                envelope.getContentTopic().length() + envelope.getMessage().size() * 4 / 3 + 80);
         sb.append("{\"result\":");
         append(sb, envelope);
         sb.append("}\n");
@@ -188,14 +191,17 @@ public final class WireJson {
                 sb.append(",\"cursor\":{");
                 if (p.getCursor().getCursorCase() == Cursor.CursorCase.INDEX) {
                     sb.append("\"index\":{\"digest\":\"")
-                            .append(BASE64.encodeToString(p.getCursor().getIndex().getDigest().toByteArray()))
+                            .append(BASE64.encodeToString(
+                                    p.getCursor().getIndex().getDigest().toByteArray()))
                             .append("\",\"senderTimeNs\":\"")
-                            .append(Long.toUnsignedString(p.getCursor().getIndex().getSenderTimeNs())).append("\"}");
+                            .append(Long.toUnsignedString(
+                                    p.getCursor().getIndex().getSenderTimeNs()))
+                            .append("\"}");
                 }
                 sb.append('}');
             }
             sb.append(",\"direction\":");
-            if (p.getDirection() == org.xmtpnode.proto.api.SortDirection.UNRECOGNIZED) {
+            if (p.getDirection() == SortDirection.UNRECOGNIZED) {
                 sb.append(p.getDirectionValue());
             } else {
                 sb.append('"').append(p.getDirection().name()).append('"');
@@ -209,8 +215,11 @@ public final class WireJson {
     private static void append(StringBuilder sb, Envelope e) {
         sb.append("{\"contentTopic\":");
         appendJsonString(sb, e.getContentTopic());
-        sb.append(",\"timestampNs\":\"").append(Long.toUnsignedString(e.getTimestampNs()))
-                .append("\",\"message\":\"").append(BASE64.encodeToString(e.getMessage().toByteArray())).append("\"}");
+        sb.append(",\"timestampNs\":\"")
+                .append(Long.toUnsignedString(e.getTimestampNs()))
+                .append("\",\"message\":\"")
+                .append(BASE64.encodeToString(e.getMessage().toByteArray()))
+                .append("\"}");
     }
 
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
@@ -236,5 +245,4 @@ public final class WireJson {
         }
         sb.append('"');
     }
-
 }

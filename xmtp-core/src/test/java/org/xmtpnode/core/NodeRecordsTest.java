@@ -14,13 +14,21 @@ import org.xmtpnode.proto.internal.SignedNodeRecord;
 
 class NodeRecordsTest {
 
-    static final BigInteger KEY = new BigInteger("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318", 16);
+    static final BigInteger KEY =
+            new BigInteger("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318", 16);
 
     static NodeRecord record(BigInteger key) {
-        return NodeRecord.newBuilder().setNodeId("node-1").setPublicUrl("https://node-1.example").setRegion("eu")
-                .setVersion("1").addRelayUrls("http://relay:5101").addStoreUrls("http://topic:5102")
-                .setSigningKey(ByteString.copyFrom(Secp256k1.publicKey(key))).setIssuedAtNs(1_700_000_000_000_000_000L)
-                .setState(NodeRecord.State.STATE_SERVING).build();
+        return NodeRecord.newBuilder()
+                .setNodeId("node-1")
+                .setPublicUrl("https://node-1.example")
+                .setRegion("eu")
+                .setVersion("1")
+                .addRelayUrls("http://relay:5101")
+                .addStoreUrls("http://topic:5102")
+                .setSigningKey(ByteString.copyFrom(Secp256k1.publicKey(key)))
+                .setIssuedAtNs(1_700_000_000_000_000_000L)
+                .setState(NodeRecord.State.STATE_SERVING)
+                .build();
     }
 
     @Test
@@ -38,13 +46,15 @@ class NodeRecordsTest {
         for (int bit = 0; bit < record.length * 8; bit++) {
             byte[] r = record.clone();
             r[bit / 8] ^= (byte) (1 << (bit % 8));
-            SignedNodeRecord flipped = signed.toBuilder().setRecord(ByteString.copyFrom(r)).build();
+            SignedNodeRecord flipped =
+                    signed.toBuilder().setRecord(ByteString.copyFrom(r)).build();
             assertRefused(flipped);
         }
         for (int bit = 0; bit < signature.length * 8; bit++) {
             byte[] s = signature.clone();
             s[bit / 8] ^= (byte) (1 << (bit % 8));
-            SignedNodeRecord flipped = signed.toBuilder().setSignature(ByteString.copyFrom(s)).build();
+            SignedNodeRecord flipped =
+                    signed.toBuilder().setSignature(ByteString.copyFrom(s)).build();
             assertThatThrownBy(() -> NodeRecords.verify(flipped)).isInstanceOf(NodeRecords.Refused.class);
         }
     }
@@ -62,21 +72,36 @@ class NodeRecordsTest {
     void aRecordNamingAnotherKeyIsRefused() {
         BigInteger other = KEY.add(BigInteger.ONE);
         SignedNodeRecord signedByOther = NodeRecords.sign(record(KEY), other);
-        assertThatThrownBy(() -> NodeRecords.verify(signedByOther)).isInstanceOf(NodeRecords.Refused.class)
+        assertThatThrownBy(() -> NodeRecords.verify(signedByOther))
+                .isInstanceOf(NodeRecords.Refused.class)
                 .hasMessageContaining("not by the record's signing key");
     }
 
     @Test
     void malformedRecordsAreRefusedWithAReason() {
-        assertThat(reason(SignedNodeRecord.newBuilder().setRecord(ByteString.copyFromUtf8("\u00ff\u00ff")).build()))
+        assertThat(reason(SignedNodeRecord.newBuilder()
+                        .setRecord(ByteString.copyFromUtf8("\u00ff\u00ff"))
+                        .build()))
                 .isEqualTo("unreadable");
-        assertThat(reason(NodeRecords.sign(record(KEY).toBuilder().setNodeId("").build(), KEY))).isEqualTo("invalid");
-        assertThat(reason(NodeRecords.sign(record(KEY).toBuilder().setNodeId("a b").build(), KEY))).isEqualTo("invalid");
-        assertThat(reason(NodeRecords.sign(record(KEY).toBuilder().setNodeId("x".repeat(65)).build(), KEY))).isEqualTo("invalid");
-        assertThat(reason(NodeRecords.sign(record(KEY).toBuilder().clearState().build(), KEY))).isEqualTo("invalid");
-        assertThat(reason(NodeRecords.sign(record(KEY).toBuilder().setSigningKey(ByteString.copyFrom(new byte[33])).build(), KEY)))
+        assertThat(reason(NodeRecords.sign(record(KEY).toBuilder().setNodeId("").build(), KEY)))
                 .isEqualTo("invalid");
-        assertThat(reason(NodeRecords.sign(record(KEY), KEY).toBuilder().setSignature(ByteString.copyFrom(new byte[64])).build()))
+        assertThat(reason(NodeRecords.sign(
+                        record(KEY).toBuilder().setNodeId("a b").build(), KEY)))
+                .isEqualTo("invalid");
+        assertThat(reason(NodeRecords.sign(
+                        record(KEY).toBuilder().setNodeId("x".repeat(65)).build(), KEY)))
+                .isEqualTo("invalid");
+        assertThat(reason(NodeRecords.sign(record(KEY).toBuilder().clearState().build(), KEY)))
+                .isEqualTo("invalid");
+        assertThat(reason(NodeRecords.sign(
+                        record(KEY).toBuilder()
+                                .setSigningKey(ByteString.copyFrom(new byte[33]))
+                                .build(),
+                        KEY)))
+                .isEqualTo("invalid");
+        assertThat(reason(NodeRecords.sign(record(KEY), KEY).toBuilder()
+                        .setSignature(ByteString.copyFrom(new byte[64]))
+                        .build()))
                 .isEqualTo("bad-signature");
     }
 
@@ -88,8 +113,10 @@ class NodeRecordsTest {
             byte[] signature = new byte[65];
             random.nextBytes(record);
             random.nextBytes(signature);
-            SignedNodeRecord junk = SignedNodeRecord.newBuilder().setRecord(ByteString.copyFrom(record))
-                    .setSignature(ByteString.copyFrom(signature)).build();
+            SignedNodeRecord junk = SignedNodeRecord.newBuilder()
+                    .setRecord(ByteString.copyFrom(record))
+                    .setSignature(ByteString.copyFrom(signature))
+                    .build();
             assertThatThrownBy(() -> NodeRecords.verify(junk)).isInstanceOf(NodeRecords.Refused.class);
         }
     }

@@ -19,7 +19,8 @@ class TopicsAndEnvelopesTest {
         assertThat(Topics.isEphemeral("/xmtp/0/dmE-0xA-0xB/proto")).isTrue();
         assertThat(Topics.isEphemeral("/xmtp/0/m-abc/proto")).isFalse();
         assertThat(Topics.isEphemeral("/xmtp/0/dm-0xA-0xB/proto")).isFalse();
-        assertThat(Topics.isUserPreferences("/xmtp/0/userpreferences-abc/proto")).isTrue();
+        assertThat(Topics.isUserPreferences("/xmtp/0/userpreferences-abc/proto"))
+                .isTrue();
         assertThat(Topics.isXmtpTopic("/xmtp/0/m-abc/proto")).isTrue();
         assertThat(Topics.isXmtpTopic("test-abc")).isFalse();
     }
@@ -36,8 +37,11 @@ class TopicsAndEnvelopesTest {
 
     @Test
     void digestIsSha256OfTopicThenMessage() throws Exception {
-        Envelope e = Envelope.newBuilder().setContentTopic("/xmtp/0/m-x/proto").setTimestampNs(5)
-                .setMessage(ByteString.copyFromUtf8("payload")).build();
+        Envelope e = Envelope.newBuilder()
+                .setContentTopic("/xmtp/0/m-x/proto")
+                .setTimestampNs(5)
+                .setMessage(ByteString.copyFromUtf8("payload"))
+                .build();
         byte[] expected = MessageDigest.getInstance("SHA-256")
                 .digest("/xmtp/0/m-x/protopayload".getBytes(StandardCharsets.UTF_8));
         assertThat(EnvelopeDigest.of(e)).isEqualTo(expected);
@@ -45,20 +49,31 @@ class TopicsAndEnvelopesTest {
 
     @Test
     void publishLimits() {
-        Envelope ok = Envelope.newBuilder().setContentTopic("/xmtp/0/m-x/proto").setTimestampNs(1)
-                .setMessage(ByteString.copyFrom(new byte[Limits.MAX_MESSAGE_BYTES])).build();
-        assertThatCode(() -> Envelopes.validate(PublishRequest.newBuilder().addEnvelopes(ok).build()))
+        Envelope ok = Envelope.newBuilder()
+                .setContentTopic("/xmtp/0/m-x/proto")
+                .setTimestampNs(1)
+                .setMessage(ByteString.copyFrom(new byte[Limits.MAX_MESSAGE_BYTES]))
+                .build();
+        assertThatCode(() -> Envelopes.validate(
+                        PublishRequest.newBuilder().addEnvelopes(ok).build()))
                 .doesNotThrowAnyException();
-        Envelope big = ok.toBuilder().setMessage(ByteString.copyFrom(new byte[Limits.MAX_MESSAGE_BYTES + 1])).build();
-        assertThatThrownBy(() -> Envelopes.validate(PublishRequest.newBuilder().addEnvelopes(ok).addEnvelopes(big).build()))
+        Envelope big = ok.toBuilder()
+                .setMessage(ByteString.copyFrom(new byte[Limits.MAX_MESSAGE_BYTES + 1]))
+                .build();
+        assertThatThrownBy(() -> Envelopes.validate(PublishRequest.newBuilder()
+                        .addEnvelopes(ok)
+                        .addEnvelopes(big)
+                        .build()))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.httpStatus()).isEqualTo(413);
                     assertThat(e.code()).isEqualTo(GrpcCode.INVALID_ARGUMENT);
                     assertThat(e.getMessage()).startsWith("envelopes[1]");
                 });
-        assertThatThrownBy(() -> Envelopes.validate(PublishRequest.getDefaultInstance())).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> Envelopes.validate(PublishRequest.getDefaultInstance()))
+                .isInstanceOf(ApiException.class);
         Envelope future = ok.toBuilder().setTimestampNs(-1).build(); // 2^64-1 ns
-        assertThatThrownBy(() -> Envelopes.validate(PublishRequest.newBuilder().addEnvelopes(future).build()))
+        assertThatThrownBy(() -> Envelopes.validate(
+                        PublishRequest.newBuilder().addEnvelopes(future).build()))
                 .hasMessageContaining("timestampNs");
         PublishRequest.Builder many = PublishRequest.newBuilder();
         for (int i = 0; i <= Limits.MAX_PUBLISH_ENVELOPES; i++) {

@@ -19,8 +19,10 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("xmtp")
 @Validated
-public record BootstrapProperties(@Valid @NotNull Node node, @Valid @NotNull Kafka kafka,
-                                  @Valid @NotNull Bootstrap bootstrap) {
+public record BootstrapProperties(
+        @Valid @NotNull Node node,
+        @Valid @NotNull Kafka kafka,
+        @Valid @NotNull Bootstrap bootstrap) {
 
     /**
      * @param id             the node id (also stamped on the envelopes the node originates)
@@ -33,17 +35,20 @@ public record BootstrapProperties(@Valid @NotNull Node node, @Valid @NotNull Kaf
      *                       answers 200, and the node is serving once every service has been ready
      * @param signingKeyFile where the node's secp256k1 key lives (created, mode 600, when missing)
      */
-    public record Node(@NotBlank String id, @NotNull URI publicUrl, @NotNull String region,
-                       @NotNull List<URI> relayUrls, @NotNull List<URI> storeUrls, @NotNull List<URI> keysUrls,
-                       @NotNull Path signingKeyFile) {
-    }
+    public record Node(
+            @NotBlank String id,
+            @NotNull URI publicUrl,
+            @NotNull String region,
+            @NotNull List<URI> relayUrls,
+            @NotNull List<URI> storeUrls,
+            @NotNull List<URI> keysUrls,
+            @NotNull Path signingKeyFile) {}
 
     /**
      * @param bootstrapServers  Kafka brokers
      * @param replicationFactor replication when this service creates the registry topic
      */
-    public record Kafka(@NotBlank String bootstrapServers, short replicationFactor) {
-    }
+    public record Kafka(@NotBlank String bootstrapServers, short replicationFactor) {}
 
     /**
      * @param topic             the compacted registry topic
@@ -52,7 +57,9 @@ public record BootstrapProperties(@Valid @NotNull Node node, @Valid @NotNull Kaf
      * @param trustedKeys       signing keys (hex, uncompressed) allowed to announce; empty: any key,
      *                          pinned to its node id on first sight
      */
-    public record Bootstrap(@NotBlank String topic, @NotNull Duration heartbeatInterval,
-                            @NotNull Duration livenessTtl, @NotNull List<String> trustedKeys) {
-    }
+    public record Bootstrap(
+            @NotBlank String topic,
+            @NotNull Duration heartbeatInterval,
+            @NotNull Duration livenessTtl,
+            @NotNull List<String> trustedKeys) {}
 }

@@ -3,6 +3,7 @@ package org.xmtpnode.bootstrap.registry;
 import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +36,8 @@ public class Announcer implements SmartLifecycle {
     private final BootstrapProperties properties;
     private final RegistryLog registryLog;
     private final NodeKey key;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Counter sent;
     private final Counter failed;
     private final String version;
@@ -47,8 +49,10 @@ public class Announcer implements SmartLifecycle {
         this.properties = properties;
         this.registryLog = registryLog;
         this.key = NodeKey.loadOrCreate(properties.node().signingKeyFile());
-        this.sent = Counter.builder("bootstrap.heartbeats").tag("result", "sent").register(meters);
-        this.failed = Counter.builder("bootstrap.heartbeats").tag("result", "failed").register(meters);
+        this.sent =
+                Counter.builder("bootstrap.heartbeats").tag("result", "sent").register(meters);
+        this.failed =
+                Counter.builder("bootstrap.heartbeats").tag("result", "failed").register(meters);
         String v = Announcer.class.getPackage().getImplementationVersion();
         this.version = v == null ? "dev" : v;
         log.info("node {} signs its records with key {}", properties.node().id(), key.publicKeyHex());
@@ -66,8 +70,8 @@ public class Announcer implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(this::heartbeat, 0,
-                properties.bootstrap().heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                this::heartbeat, 0, properties.bootstrap().heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void heartbeat() {
@@ -89,12 +93,15 @@ public class Announcer implements SmartLifecycle {
         List<String> out = new ArrayList<>(instances.size());
         for (URI url : instances) {
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url.resolve("/actuator/health/readiness"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(url.resolve("/actuator/health/readiness"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     out.add(url.toString());
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // not answering: not listed
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -15,8 +15,8 @@ import org.xmtpnode.core.crypto.Secp256k1;
 /** The node's signing key: read from a file, or made and written there (hex, mode 600) on first start. */
 public final class NodeKey {
 
-    private static final BigInteger N = new BigInteger(
-            "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
+    private static final BigInteger N =
+            new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
 
     private final BigInteger privateKey;
     private final byte[] publicKey;
@@ -44,8 +44,12 @@ public final class NodeKey {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            Files.writeString(file, String.format("%064x%n", key), StandardCharsets.US_ASCII,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.writeString(
+                    file,
+                    String.format("%064x%n", key),
+                    StandardCharsets.US_ASCII,
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
             try {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException e) {

@@ -1,6 +1,7 @@
 package org.xmtpnode.bootstrap.registry;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,8 +46,7 @@ public class NodeRegistry implements SmartLifecycle, HealthIndicator {
     static final Duration MAX_FUTURE = Duration.ofMinutes(1);
 
     /** A record as listed. */
-    public record Listed(NodeRecord record, boolean live) {
-    }
+    public record Listed(NodeRecord record, boolean live) {}
 
     private final BootstrapProperties properties;
     private final StringRedisTemplate redis;
@@ -69,9 +69,14 @@ public class NodeRegistry implements SmartLifecycle, HealthIndicator {
                 .map(h -> ByteString.copyFrom(HexFormat.of().parseHex(h.startsWith("0x") ? h.substring(2) : h)))
                 .collect(Collectors.toUnmodifiableSet());
         this.livePrefix = "xmtp:bootstrap:" + properties.node().id() + ":live:";
-        this.accepted = Counter.builder("bootstrap.records").tag("result", "accepted").tag("reason", "none")
+        this.accepted = Counter.builder("bootstrap.records")
+                .tag("result", "accepted")
+                .tag("reason", "none")
                 .register(meters);
-        Gauge.builder("bootstrap.nodes.live", this, r -> r.list().stream().filter(Listed::live).count())
+        Gauge.builder(
+                        "bootstrap.nodes.live",
+                        this,
+                        r -> r.list().stream().filter(Listed::live).count())
                 .register(meters);
     }
 
@@ -107,7 +112,8 @@ public class NodeRegistry implements SmartLifecycle, HealthIndicator {
         try {
             record = check(signed);
         } catch (NodeRecords.Refused e) {
-            meters.counter("bootstrap.records", "result", "refused", "reason", e.reason()).increment();
+            meters.counter("bootstrap.records", "result", "refused", "reason", e.reason())
+                    .increment();
             log.warn("refused a node record from the registry topic: {}", e.getMessage());
             return;
         }
@@ -133,13 +139,15 @@ public class NodeRegistry implements SmartLifecycle, HealthIndicator {
             }
         } catch (RuntimeException e) {
             meters.counter("bootstrap.redis.errors").increment();
-            log.warn("Redis unavailable, liveness of {} computed from its record: {}", record.getNodeId(), e.toString());
+            log.warn(
+                    "Redis unavailable, liveness of {} computed from its record: {}", record.getNodeId(), e.toString());
         }
     }
 
     private long remainingMillis(NodeRecord record) {
         long ageMs = System.currentTimeMillis() - record.getIssuedAtNs() / 1_000_000L;
-        return Math.min(properties.bootstrap().livenessTtl().toMillis(),
+        return Math.min(
+                properties.bootstrap().livenessTtl().toMillis(),
                 properties.bootstrap().livenessTtl().toMillis() - ageMs);
     }
 
@@ -149,7 +157,10 @@ public class NodeRegistry implements SmartLifecycle, HealthIndicator {
         records.sort(Comparator.comparing(NodeRecord::getNodeId));
         List<Boolean> live;
         try {
-            List<String> values = redis.opsForValue().multiGet(records.stream().map(r -> livePrefix + r.getNodeId()).toList());
+            List<String> values = redis.opsForValue()
+                    .multiGet(records.stream()
+                            .map(r -> livePrefix + r.getNodeId())
+                            .toList());
             live = values == null ? null : values.stream().map(v -> v != null).toList();
         } catch (RuntimeException e) {
             meters.counter("bootstrap.redis.errors").increment();
@@ -158,7 +169,8 @@ public class NodeRegistry implements SmartLifecycle, HealthIndicator {
         List<Listed> out = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             NodeRecord r = records.get(i);
-            boolean isLive = live != null ? live.get(i)
+            boolean isLive = live != null
+                    ? live.get(i)
                     : r.getState() != NodeRecord.State.STATE_LEAVING && remainingMillis(r) > 0;
             out.add(new Listed(r, isLive));
         }
@@ -168,7 +180,8 @@ public class NodeRegistry implements SmartLifecycle, HealthIndicator {
     @Override
     public void start() {
         BootstrapProperties.Kafka k = properties.kafka();
-        consumer = new KafkaConsumer<>(EnvelopeLog.reader(k.bootstrapServers(), "bootstrap-registry-" + properties.node().id()));
+        consumer = new KafkaConsumer<>(EnvelopeLog.reader(
+                k.bootstrapServers(), "bootstrap-registry-" + properties.node().id()));
         String topic = properties.bootstrap().topic();
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
@@ -192,11 +205,14 @@ public class NodeRegistry implements SmartLifecycle, HealthIndicator {
                     }
                     try {
                         accept(SignedNodeRecord.parseFrom(r.value()));
-                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                        meters.counter("bootstrap.records", "result", "refused", "reason", "unreadable").increment();
+                    } catch (InvalidProtocolBufferException e) {
+                        meters.counter("bootstrap.records", "result", "refused", "reason", "unreadable")
+                                .increment();
                     }
                 }
-                if (!caughtUp && endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                if (!caughtUp
+                        && endAtStart.entrySet().stream()
+                                .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     caughtUp = true;
                     log.info("registry read up to its end at start: {} nodes known", latest.size());
                 }
@@ -213,7 +229,9 @@ public class NodeRegistry implements SmartLifecycle, HealthIndicator {
     /** Ready once the registry topic has been read up to where it ended when this service started. */
     @Override
     public Health health() {
-        return caughtUp ? Health.up().build() : Health.outOfService().withDetail("registry", "reading").build();
+        return caughtUp
+                ? Health.up().build()
+                : Health.outOfService().withDetail("registry", "reading").build();
     }
 
     @Override

@@ -29,12 +29,18 @@ public class RegistryLog implements DisposableBean {
     public RegistryLog(BootstrapProperties properties) {
         this.topic = properties.bootstrap().topic();
         BootstrapProperties.Kafka k = properties.kafka();
-        EnvelopeLog.ensureTopic(k.bootstrapServers(), topic, 1, k.replicationFactor(), Map.of(
-                "cleanup.policy", "compact",
-                // roll segments hourly so compaction can drop old heartbeats
-                "segment.ms", String.valueOf(TimeUnit.HOURS.toMillis(1)),
-                "min.cleanable.dirty.ratio", "0.1"));
-        Properties p = EnvelopeLog.ackedProducer(k.bootstrapServers(), "bootstrap-" + properties.node().id());
+        EnvelopeLog.ensureTopic(
+                k.bootstrapServers(),
+                topic,
+                1,
+                k.replicationFactor(),
+                Map.of(
+                        "cleanup.policy", "compact",
+                        // roll segments hourly so compaction can drop old heartbeats
+                        "segment.ms", String.valueOf(TimeUnit.HOURS.toMillis(1)),
+                        "min.cleanable.dirty.ratio", "0.1"));
+        Properties p = EnvelopeLog.ackedProducer(
+                k.bootstrapServers(), "bootstrap-" + properties.node().id());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -38,22 +39,37 @@ public class NodesController {
     private static final int MAX_RECORD_BYTES = 16 * 1024;
 
     /** One node as listed. */
-    public record NodeView(String nodeId, String publicUrl, String region, String version, String state,
-                           boolean live, List<String> relayUrls, List<String> storeUrls, List<String> keysUrls,
-                           String signingKey, Instant lastHeartbeat) {
+    public record NodeView(
+            String nodeId,
+            String publicUrl,
+            String region,
+            String version,
+            String state,
+            boolean live,
+            List<String> relayUrls,
+            List<String> storeUrls,
+            List<String> keysUrls,
+            String signingKey,
+            Instant lastHeartbeat) {
 
         static NodeView of(NodeRegistry.Listed l) {
             NodeRecord r = l.record();
-            return new NodeView(r.getNodeId(), r.getPublicUrl(), r.getRegion(), r.getVersion(),
-                    r.getState().name().substring("STATE_".length()).toLowerCase(), l.live(),
-                    r.getRelayUrlsList(), r.getStoreUrlsList(), r.getKeysUrlsList(),
+            return new NodeView(
+                    r.getNodeId(),
+                    r.getPublicUrl(),
+                    r.getRegion(),
+                    r.getVersion(),
+                    r.getState().name().substring("STATE_".length()).toLowerCase(),
+                    l.live(),
+                    r.getRelayUrlsList(),
+                    r.getStoreUrlsList(),
+                    r.getKeysUrlsList(),
                     "0x" + HexFormat.of().formatHex(r.getSigningKey().toByteArray()),
                     Instant.ofEpochSecond(0, r.getIssuedAtNs()));
         }
     }
 
-    public record NodeList(List<NodeView> nodes) {
-    }
+    public record NodeList(List<NodeView> nodes) {}
 
     private final NodeRegistry registry;
     private final RegistryLog registryLog;
@@ -68,7 +84,10 @@ public class NodesController {
     /** Live nodes, sorted by id; {@code ?all=true} also lists the ones that left or went silent. */
     @GetMapping(value = "/nodes/v1", produces = MediaType.APPLICATION_JSON_VALUE)
     public NodeList list(@RequestParam(name = "all", defaultValue = "false") boolean all) {
-        return new NodeList(registry.list().stream().filter(l -> all || l.live()).map(NodeView::of).toList());
+        return new NodeList(registry.list().stream()
+                .filter(l -> all || l.live())
+                .map(NodeView::of)
+                .toList());
     }
 
     /**
@@ -79,12 +98,14 @@ public class NodesController {
     @PostMapping(value = "/nodes/v1", consumes = MediaType.ALL_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<?> announce(@RequestBody(required = false) byte[] body) {
         if (body == null || body.length == 0 || body.length > MAX_RECORD_BYTES) {
-            return problem(HttpStatus.BAD_REQUEST, "bad-request", "the body must be a signed node record of at most "
-                    + MAX_RECORD_BYTES + " bytes");
+            return problem(
+                    HttpStatus.BAD_REQUEST,
+                    "bad-request",
+                    "the body must be a signed node record of at most " + MAX_RECORD_BYTES + " bytes");
         }
         SignedNodeRecord.Builder b = SignedNodeRecord.newBuilder();
         try {
-            JsonFormat.parser().merge(new String(body, java.nio.charset.StandardCharsets.UTF_8), b);
+            JsonFormat.parser().merge(new String(body, StandardCharsets.UTF_8), b);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             return problem(HttpStatus.BAD_REQUEST, "bad-request", "the body is not a signed node record in JSON");
         }
@@ -93,7 +114,8 @@ public class NodesController {
         try {
             record = registry.check(signed);
         } catch (NodeRecords.Refused e) {
-            meters.counter("bootstrap.records", "result", "refused", "reason", e.reason()).increment();
+            meters.counter("bootstrap.records", "result", "refused", "reason", e.reason())
+                    .increment();
             log.warn("refused an announced node record: {}", e.getMessage());
             HttpStatus status = switch (e.reason()) {
                 case "bad-signature", "key-mismatch", "untrusted-key" -> HttpStatus.FORBIDDEN;
@@ -114,7 +136,8 @@ public class NodesController {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
         p.setType(URI.create("urn:xmtp-node:problem:" + type));
         p.setTitle(status.getReasonPhrase());
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(p);
     }
-
 }

@@ -27,10 +27,18 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("xmtp.gateway")
 @Validated
-public record GatewayProperties(@NotNull List<URI> bootstrapUrls, @NotNull Duration discoveryInterval,
-                                URI relayUrl, URI storeUrl, URI keystoreUrl, @NotNull Duration ejectFor,
-                                @Valid @NotNull MaxBodyBytes maxBodyBytes, @Valid @NotNull RateLimits rateLimits,
-                                @NotNull List<String> trustedProxies, boolean authRequired, @Min(1) int tokenCacheSize) {
+public record GatewayProperties(
+        @NotNull List<URI> bootstrapUrls,
+        @NotNull Duration discoveryInterval,
+        URI relayUrl,
+        URI storeUrl,
+        URI keystoreUrl,
+        @NotNull Duration ejectFor,
+        @Valid @NotNull MaxBodyBytes maxBodyBytes,
+        @Valid @NotNull RateLimits rateLimits,
+        @NotNull List<String> trustedProxies,
+        boolean authRequired,
+        @Min(1) int tokenCacheSize) {
 
     /**
      * Token buckets in Redis, shared by every gateway replica. Cost: envelopes per publish, queries per
@@ -41,9 +49,11 @@ public record GatewayProperties(@NotNull List<URI> bootstrapUrls, @NotNull Durat
      * @param publish      per client IP and, separately, per wallet: publish
      * @param redisTimeout how long to wait for Redis before letting the request through (fail open)
      */
-    public record RateLimits(boolean enabled, @Valid @NotNull Bucket read, @Valid @NotNull Bucket publish,
-                             @NotNull Duration redisTimeout) {
-    }
+    public record RateLimits(
+            boolean enabled,
+            @Valid @NotNull Bucket read,
+            @Valid @NotNull Bucket publish,
+            @NotNull Duration redisTimeout) {}
 
     /**
      * @param perMinute refill per minute
@@ -61,8 +71,10 @@ public record GatewayProperties(@NotNull List<URI> bootstrapUrls, @NotNull Durat
      * @param subscribe {@code /message/v1/subscribe} (a wallet may follow thousands of topics)
      * @param other     every other path
      */
-    public record MaxBodyBytes(@Min(1024) long publish, @Min(1024) long subscribe,
-                               @Min(1024) long other) {
+    public record MaxBodyBytes(
+            @Min(1024) long publish,
+            @Min(1024) long subscribe,
+            @Min(1024) long other) {
 
         public long forPath(String path) {
             return switch (path) {

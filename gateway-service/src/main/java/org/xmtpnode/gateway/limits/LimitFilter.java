@@ -1,6 +1,10 @@
 package org.xmtpnode.gateway.limits;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.ByteBuffer;
+import java.util.function.LongFunction;
+import java.util.function.ToLongFunction;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
@@ -43,7 +47,7 @@ public class LimitFilter implements GlobalFilter, Ordered {
         this.clientAddress = new ClientAddress(properties.trustedProxies());
         this.tokens = new TokenCache(properties.tokenCacheSize());
         this.authRequired = properties.authRequired();
-        io.micrometer.core.instrument.Gauge.builder("gateway.auth.tokens.cached", tokens, TokenCache::size).register(meters);
+        Gauge.builder("gateway.auth.tokens.cached", tokens, TokenCache::size).register(meters);
     }
 
     @Override
@@ -63,30 +67,34 @@ public class LimitFilter implements GlobalFilter, Ordered {
             if (!limiter.enabled()) {
                 return chain.filter(exchange); // no cost to count: the body streams through unread
             }
-            return withBody(exchange, chain, body -> envelopes(body),
+            return withBody(
+                    exchange,
+                    chain,
+                    body -> envelopes(body),
                     cost -> limiter.take(RateLimiter.Kind.PUBLISH, ip, wallet, cost));
         }
         if (!limiter.enabled()) {
             return chain.filter(exchange);
         }
         if (BATCH_QUERY.equals(path)) {
-            return withBody(exchange, chain, LimitFilter::queries,
-                    cost -> limiter.take(RateLimiter.Kind.READ, ip, null, cost));
+            return withBody(
+                    exchange, chain, LimitFilter::queries, cost -> limiter.take(RateLimiter.Kind.READ, ip, null, cost));
         }
-        return limiter.take(RateLimiter.Kind.READ, ip, null, 1)
-                .flatMap(decision -> decide(decision, exchange, chain));
+        return limiter.take(RateLimiter.Kind.READ, ip, null, 1).flatMap(decision -> decide(decision, exchange, chain));
     }
 
     /** Reads (and keeps, for the route) the body to learn the cost, then takes it. */
-    private Mono<Void> withBody(ServerWebExchange exchange, GatewayFilterChain chain,
-                                java.util.function.ToLongFunction<byte[]> cost,
-                                java.util.function.LongFunction<Mono<RateLimiter.Decision>> take) {
+    private Mono<Void> withBody(
+            ServerWebExchange exchange,
+            GatewayFilterChain chain,
+            ToLongFunction<byte[]> cost,
+            LongFunction<Mono<RateLimiter.Decision>> take) {
         return ServerWebExchangeUtils.cacheRequestBodyAndRequest(exchange, cached -> {
             DataBuffer body = exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR);
             byte[] bytes = new byte[0];
             if (body != null) {
                 bytes = new byte[body.readableByteCount()];
-                body.toByteBuffer(0, java.nio.ByteBuffer.wrap(bytes), 0, bytes.length);
+                body.toByteBuffer(0, ByteBuffer.wrap(bytes), 0, bytes.length);
             }
             long n = Math.max(1, cost.applyAsLong(bytes));
             ServerWebExchange next = exchange.mutate().request(cached).build();
@@ -113,7 +121,8 @@ public class LimitFilter implements GlobalFilter, Ordered {
     private Mono<Void> decide(RateLimiter.Decision decision, ServerWebExchange exchange, GatewayFilterChain chain) {
         return switch (decision.outcome()) {
             case ALLOWED, FAILED_OPEN -> chain.filter(exchange);
-            case DENIED -> Mono.error(new ApiException(GrpcCode.PERMISSION_DENIED, "this wallet may not use this node"));
+            case DENIED ->
+                Mono.error(new ApiException(GrpcCode.PERMISSION_DENIED, "this wallet may not use this node"));
             case LIMITED -> tooMany(exchange.getResponse(), decision.waitMillis());
         };
     }
@@ -123,8 +132,8 @@ public class LimitFilter implements GlobalFilter, Ordered {
         response.setStatusCode(HttpStatus.TOO_MANY_REQUESTS);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        byte[] body = WireJson.errorBody(GrpcCode.RESOURCE_EXHAUSTED,
-                "rate limit exceeded, retry in " + seconds + " s");
+        byte[] body =
+                WireJson.errorBody(GrpcCode.RESOURCE_EXHAUSTED, "rate limit exceeded, retry in " + seconds + " s");
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 
@@ -132,5 +141,4 @@ public class LimitFilter implements GlobalFilter, Ordered {
     public int getOrder() {
         return Ordered.HIGHEST_PRECEDENCE + 20;
     }
-
 }

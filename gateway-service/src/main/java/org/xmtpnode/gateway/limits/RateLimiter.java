@@ -29,12 +29,19 @@ public class RateLimiter {
     private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
 
     /** The outcome of one check. */
-    public record Decision(Outcome outcome, long waitMillis) {
+    public record Decision(Outcome outcome, long waitMillis) {}
+
+    public enum Outcome {
+        ALLOWED,
+        LIMITED,
+        DENIED,
+        FAILED_OPEN
     }
 
-    public enum Outcome { ALLOWED, LIMITED, DENIED, FAILED_OPEN }
-
-    public enum Kind { READ, PUBLISH }
+    public enum Kind {
+        READ,
+        PUBLISH
+    }
 
     private final ReactiveStringRedisTemplate redis;
     private final GatewayProperties.RateLimits limits;
@@ -49,7 +56,8 @@ public class RateLimiter {
         this.script = RedisScript.of(new ClassPathResource("scripts/take-tokens.lua"), List.class);
         this.meters = meters;
         this.failedOpen = Counter.builder("gateway.ratelimit.failopen")
-                .description("requests let through because Redis failed or was slow").register(meters);
+                .description("requests let through because Redis failed or was slow")
+                .register(meters);
     }
 
     /**
@@ -74,7 +82,8 @@ public class RateLimiter {
                 .map(reply -> {
                     long status = ((Number) reply.get(0)).longValue();
                     long wait = ((Number) reply.get(1)).longValue();
-                    return new Decision(status == 1 ? Outcome.ALLOWED : status == -1 ? Outcome.DENIED : Outcome.LIMITED, wait);
+                    return new Decision(
+                            status == 1 ? Outcome.ALLOWED : status == -1 ? Outcome.DENIED : Outcome.LIMITED, wait);
                 })
                 .timeout(limits.redisTimeout())
                 .onErrorResume(e -> {
@@ -82,13 +91,18 @@ public class RateLimiter {
                     long now = System.currentTimeMillis();
                     long last = lastFailureLog.get();
                     if (now - last > 10_000 && lastFailureLog.compareAndSet(last, now)) {
-                        log.warn("rate limits not enforced: Redis failed or was slower than {} ms ({})",
-                                limits.redisTimeout().toMillis(), e.toString());
+                        log.warn(
+                                "rate limits not enforced: Redis failed or was slower than {} ms ({})",
+                                limits.redisTimeout().toMillis(),
+                                e.toString());
                     }
                     return Mono.just(new Decision(Outcome.FAILED_OPEN, 0));
                 })
-                .doOnNext(d -> Counter.builder("gateway.ratelimit").tag("kind", kindName)
-                        .tag("outcome", d.outcome().name().toLowerCase()).register(meters).increment());
+                .doOnNext(d -> Counter.builder("gateway.ratelimit")
+                        .tag("kind", kindName)
+                        .tag("outcome", d.outcome().name().toLowerCase())
+                        .register(meters)
+                        .increment());
     }
 
     private static void addBucket(List<String> args, GatewayProperties.Bucket bucket, long cost) {

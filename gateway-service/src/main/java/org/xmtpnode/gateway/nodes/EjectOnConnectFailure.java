@@ -1,5 +1,6 @@
 package org.xmtpnode.gateway.nodes;
 
+import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
 import java.net.URI;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -39,7 +40,7 @@ public class EjectOnConnectFailure implements GlobalFilter, Ordered {
 
     private static boolean refused(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof io.netty.channel.ConnectTimeoutException) {
+            if (t instanceof ConnectException || t instanceof ConnectTimeoutException) {
                 return true;
             }
         }

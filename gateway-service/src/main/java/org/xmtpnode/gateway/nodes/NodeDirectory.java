@@ -53,11 +53,13 @@ public class NodeDirectory implements SmartLifecycle, HealthIndicator {
         this.properties = properties;
         this.http = WebClient.create();
         this.refreshFailures = Counter.builder("gateway.nodes.refresh.failures")
-                .description("node list refreshes no bootstrap service answered").register(meters);
+                .description("node list refreshes no bootstrap service answered")
+                .register(meters);
         meters.gauge("gateway.nodes.serving", this, d -> d.nodeIds.size());
         if (properties.bootstrapUrls().isEmpty()) {
             if (properties.relayUrl() == null || properties.storeUrl() == null || properties.keystoreUrl() == null) {
-                throw new IllegalStateException("set xmtp.gateway.bootstrap-urls, or all of relay-url, store-url and keystore-url");
+                throw new IllegalStateException(
+                        "set xmtp.gateway.bootstrap-urls, or all of relay-url, store-url and keystore-url");
             }
             instances = Map.of(
                     RELAY, List.of(instance(RELAY, "static", properties.relayUrl())),
@@ -90,10 +92,15 @@ public class NodeDirectory implements SmartLifecycle, HealthIndicator {
 
     /** A connection to this backend failed: leave it out of rotation for the eject period. */
     public void eject(URI backend) {
-        String key = URI.create(backend.getScheme() + "://" + backend.getRawAuthority()).toString();
-        Long before = ejectedUntil.put(key, System.nanoTime() + properties.ejectFor().toNanos());
+        String key = URI.create(backend.getScheme() + "://" + backend.getRawAuthority())
+                .toString();
+        Long before =
+                ejectedUntil.put(key, System.nanoTime() + properties.ejectFor().toNanos());
         if (before == null || before - System.nanoTime() < 0) {
-            log.warn("{} refused a connection: out of rotation for {} ms", key, properties.ejectFor().toMillis());
+            log.warn(
+                    "{} refused a connection: out of rotation for {} ms",
+                    key,
+                    properties.ejectFor().toMillis());
         }
     }
 
@@ -114,12 +121,17 @@ public class NodeDirectory implements SmartLifecycle, HealthIndicator {
 
     private Mono<Void> refresh() {
         return Flux.fromIterable(properties.bootstrapUrls())
-                .concatMap(url -> http.get().uri(url.resolve("/nodes/v1")).retrieve().bodyToMono(JsonNode.class)
-                        .timeout(Duration.ofSeconds(2))
-                        .onErrorResume(e -> {
-                            log.debug("bootstrap {} did not answer: {}", url, e.toString());
-                            return Mono.empty();
-                        }), 1)
+                .concatMap(
+                        url -> http.get()
+                                .uri(url.resolve("/nodes/v1"))
+                                .retrieve()
+                                .bodyToMono(JsonNode.class)
+                                .timeout(Duration.ofSeconds(2))
+                                .onErrorResume(e -> {
+                                    log.debug("bootstrap {} did not answer: {}", url, e.toString());
+                                    return Mono.empty();
+                                }),
+                        1)
                 .next()
                 .switchIfEmpty(Mono.fromRunnable(() -> {
                     refreshFailures.increment();
@@ -130,10 +142,12 @@ public class NodeDirectory implements SmartLifecycle, HealthIndicator {
     }
 
     private void apply(JsonNode body) {
-        Map<String, List<ServiceInstance>> next = Map.of(RELAY, new ArrayList<>(), STORE, new ArrayList<>(), KEYS, new ArrayList<>());
+        Map<String, List<ServiceInstance>> next =
+                Map.of(RELAY, new ArrayList<>(), STORE, new ArrayList<>(), KEYS, new ArrayList<>());
         List<String> ids = new ArrayList<>();
         for (JsonNode node : body.path("nodes")) {
-            if (!node.path("live").asBoolean() || !"serving".equals(node.path("state").asString())) {
+            if (!node.path("live").asBoolean()
+                    || !"serving".equals(node.path("state").asString())) {
                 continue;
             }
             String id = node.path("nodeId").asString();
@@ -172,15 +186,22 @@ public class NodeDirectory implements SmartLifecycle, HealthIndicator {
 
     private static ServiceInstance instance(String serviceId, String nodeId, URI url) {
         int port = url.getPort() != -1 ? url.getPort() : ("https".equals(url.getScheme()) ? 443 : 80);
-        return new DefaultServiceInstance(nodeId + "@" + url.getRawAuthority(), serviceId, url.getHost(), port,
-                "https".equals(url.getScheme()), Map.of("node", nodeId));
+        return new DefaultServiceInstance(
+                nodeId + "@" + url.getRawAuthority(),
+                serviceId,
+                url.getHost(),
+                port,
+                "https".equals(url.getScheme()),
+                Map.of("node", nodeId));
     }
 
     /** Up once the node list was loaded and every service has an instance (the {@code routing} group). */
     @Override
     public Health health() {
         boolean routable = loaded && instances.values().stream().noneMatch(List::isEmpty);
-        return (routable ? Health.up() : Health.outOfService()).withDetail("nodes", nodeIds).build();
+        return (routable ? Health.up() : Health.outOfService())
+                .withDetail("nodes", nodeIds)
+                .build();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.xmtpnode.gateway.web;
 
+import io.netty.channel.ConnectTimeoutException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -16,6 +18,7 @@ import org.xmtpnode.core.ApiException;
 import org.xmtpnode.core.GrpcCode;
 import org.xmtpnode.core.WireJson;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.PrematureCloseException;
 
 /**
  * Answers every error the gateway itself raises in the wire's shape, so clients read a gRPC code even
@@ -78,10 +81,11 @@ public class WireErrorHandler implements WebExceptionHandler {
 
     private static boolean isUnavailable(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof TimeoutException
-                    || t instanceof io.netty.channel.ConnectTimeoutException
-                    || t instanceof reactor.netty.http.client.PrematureCloseException
-                    || t instanceof java.io.IOException) {
+            if (t instanceof ConnectException
+                    || t instanceof TimeoutException
+                    || t instanceof ConnectTimeoutException
+                    || t instanceof PrematureCloseException
+                    || t instanceof IOException) {
                 return true;
             }
         }

@@ -15,7 +15,8 @@ class ClientAddressTest {
     void aTrustedProxyNamesTheClient() {
         var request = MockServerHttpRequest.post("/message/v1/publish")
                 .remoteAddress(new InetSocketAddress("10.1.2.3", 4000))
-                .header("X-Forwarded-For", "203.0.113.9, 10.1.2.3").build();
+                .header("X-Forwarded-For", "203.0.113.9, 10.1.2.3")
+                .build();
         assertThat(address.of(request)).isEqualTo("203.0.113.9");
     }
 
@@ -23,14 +24,17 @@ class ClientAddressTest {
     void anyoneElseIsTakenAtTheirAddress() {
         var request = MockServerHttpRequest.post("/message/v1/publish")
                 .remoteAddress(new InetSocketAddress("192.0.2.7", 4000))
-                .header("X-Forwarded-For", "203.0.113.9").build();
+                .header("X-Forwarded-For", "203.0.113.9")
+                .build();
         assertThat(address.of(request)).isEqualTo("192.0.2.7");
     }
 
     @Test
     void prefixesAreMatchedBitwise() {
         ClientAddress narrow = new ClientAddress(List.of("192.168.1.128/25"));
-        assertThat(narrow.isTrusted(new InetSocketAddress("192.168.1.200", 1).getAddress())).isTrue();
-        assertThat(narrow.isTrusted(new InetSocketAddress("192.168.1.100", 1).getAddress())).isFalse();
+        assertThat(narrow.isTrusted(new InetSocketAddress("192.168.1.200", 1).getAddress()))
+                .isTrue();
+        assertThat(narrow.isTrusted(new InetSocketAddress("192.168.1.100", 1).getAddress()))
+                .isFalse();
     }
 }

@@ -22,12 +22,22 @@ class RateLimiterIT {
     LettuceConnectionFactory connections;
 
     static GatewayProperties properties(long perMinute, long burst) {
-        return new GatewayProperties(List.of(), Duration.ofSeconds(2), URI.create("http://r"), URI.create("http://s"),
-                URI.create("http://k"), Duration.ofSeconds(10),
+        return new GatewayProperties(
+                List.of(),
+                Duration.ofSeconds(2),
+                URI.create("http://r"),
+                URI.create("http://s"),
+                URI.create("http://k"),
+                Duration.ofSeconds(10),
                 new GatewayProperties.MaxBodyBytes(1024, 1024, 1024),
-                new GatewayProperties.RateLimits(true, new GatewayProperties.Bucket(perMinute, burst),
-                        new GatewayProperties.Bucket(perMinute, burst), Duration.ofMillis(500)),
-                List.of("127.0.0.0/8"), true, 10);
+                new GatewayProperties.RateLimits(
+                        true,
+                        new GatewayProperties.Bucket(perMinute, burst),
+                        new GatewayProperties.Bucket(perMinute, burst),
+                        Duration.ofMillis(500)),
+                List.of("127.0.0.0/8"),
+                true,
+                10);
     }
 
     RateLimiter limiter(int redisPort, long perMinute, long burst) {
@@ -50,23 +60,32 @@ class RateLimiterIT {
     void aBucketGivesItsBurstThenAsksToWaitForTheRefill() {
         RateLimiter limiter = limiter(TestInfra.redis().port(), 600, 30); // 10 per second
         String ip = ip() + "-" + UUID.randomUUID();
-        assertThat(limiter.take(RateLimiter.Kind.READ, ip, null, 20).block().outcome()).isEqualTo(RateLimiter.Outcome.ALLOWED);
-        assertThat(limiter.take(RateLimiter.Kind.READ, ip, null, 10).block().outcome()).isEqualTo(RateLimiter.Outcome.ALLOWED);
-        RateLimiter.Decision limited = limiter.take(RateLimiter.Kind.READ, ip, null, 5).block();
+        assertThat(limiter.take(RateLimiter.Kind.READ, ip, null, 20).block().outcome())
+                .isEqualTo(RateLimiter.Outcome.ALLOWED);
+        assertThat(limiter.take(RateLimiter.Kind.READ, ip, null, 10).block().outcome())
+                .isEqualTo(RateLimiter.Outcome.ALLOWED);
+        RateLimiter.Decision limited =
+                limiter.take(RateLimiter.Kind.READ, ip, null, 5).block();
         assertThat(limited.outcome()).isEqualTo(RateLimiter.Outcome.LIMITED);
         assertThat(limited.waitMillis()).isBetween(1L, 600L); // about 5 tokens at 10/s
         // the publish bucket of the same IP is a separate one
-        assertThat(limiter.take(RateLimiter.Kind.PUBLISH, ip, null, 5).block().outcome()).isEqualTo(RateLimiter.Outcome.ALLOWED);
+        assertThat(limiter.take(RateLimiter.Kind.PUBLISH, ip, null, 5).block().outcome())
+                .isEqualTo(RateLimiter.Outcome.ALLOWED);
     }
 
     @Test
     void aWalletHasItsOwnPublishBucketAcrossAddresses() {
         RateLimiter limiter = limiter(TestInfra.redis().port(), 60, 10);
         String wallet = "0x" + UUID.randomUUID().toString().replace("-", "").substring(0, 20) + "00000000000000000000";
-        assertThat(limiter.take(RateLimiter.Kind.PUBLISH, ip() + "a" + UUID.randomUUID(), wallet, 10).block().outcome())
+        assertThat(limiter.take(RateLimiter.Kind.PUBLISH, ip() + "a" + UUID.randomUUID(), wallet, 10)
+                        .block()
+                        .outcome())
                 .isEqualTo(RateLimiter.Outcome.ALLOWED);
-        assertThat(limiter.take(RateLimiter.Kind.PUBLISH, ip() + "b" + UUID.randomUUID(), wallet, 1).block().outcome())
-                .as("a new IP does not refill the wallet's bucket").isEqualTo(RateLimiter.Outcome.LIMITED);
+        assertThat(limiter.take(RateLimiter.Kind.PUBLISH, ip() + "b" + UUID.randomUUID(), wallet, 1)
+                        .block()
+                        .outcome())
+                .as("a new IP does not refill the wallet's bucket")
+                .isEqualTo(RateLimiter.Outcome.LIMITED);
     }
 
     @Test
@@ -80,10 +99,14 @@ class RateLimiterIT {
         try {
             String ip = ip() + UUID.randomUUID();
             for (int i = 0; i < 5; i++) {
-                assertThat(limiter.take(RateLimiter.Kind.PUBLISH, ip, allowed, 1).block().outcome())
+                assertThat(limiter.take(RateLimiter.Kind.PUBLISH, ip, allowed, 1)
+                                .block()
+                                .outcome())
                         .isEqualTo(RateLimiter.Outcome.ALLOWED);
             }
-            assertThat(limiter.take(RateLimiter.Kind.PUBLISH, ip, denied, 1).block().outcome())
+            assertThat(limiter.take(RateLimiter.Kind.PUBLISH, ip, denied, 1)
+                            .block()
+                            .outcome())
                     .isEqualTo(RateLimiter.Outcome.DENIED);
         } finally {
             redis.opsForSet().remove(RateLimiter.ALLOW_SET, allowed).block();
@@ -94,13 +117,16 @@ class RateLimiterIT {
     @Test
     void withoutRedisRequestsGoThroughAndAreCounted() {
         RateLimiter limiter = limiter(Ports.free(), 60, 1); // nothing listens there
-        double before = METERS.find("gateway.ratelimit.failopen").counter() == null ? 0
+        double before = METERS.find("gateway.ratelimit.failopen").counter() == null
+                ? 0
                 : METERS.find("gateway.ratelimit.failopen").counter().count();
         long start = System.nanoTime();
-        RateLimiter.Decision d = limiter.take(RateLimiter.Kind.READ, "203.0.113.1", null, 1).block();
+        RateLimiter.Decision d =
+                limiter.take(RateLimiter.Kind.READ, "203.0.113.1", null, 1).block();
         assertThat(d.outcome()).isEqualTo(RateLimiter.Outcome.FAILED_OPEN);
         assertThat(METERS.get("gateway.ratelimit.failopen").counter().count()).isEqualTo(before + 1);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded by the Redis timeout, not a hang")
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("bounded by the Redis timeout, not a hang")
                 .isLessThan(Duration.ofSeconds(5));
     }
 }

@@ -28,6 +28,7 @@ public class ContactCache implements DisposableBean {
     private final StringRedisTemplate redis;
     /** per node: nodes may share one Redis, and each node's cache follows its own database */
     private final String prefix;
+
     private final JsonMapper json;
     private final Duration ttl;
     private final Counter hits;

@@ -10,6 +10,5 @@ package org.xmtpnode.keystore.directory;
  * @param envelopeTimeNs the sender time of the envelope that carried it
  * @param bundle         the ContactBundle as published, standard base64
  */
-public record ContactEntry(int version, String identityKey, String preKey, String createdNs, String envelopeTimeNs,
-                           String bundle) {
-}
+public record ContactEntry(
+        int version, String identityKey, String preKey, String createdNs, String envelopeTimeNs, String bundle) {}

@@ -25,15 +25,23 @@ public class KeyDirectory {
 
     /** Keeps the bundle unless a later envelope already gave this wallet a bundle of this version. */
     public boolean saveContact(ContactBundles.Verified verified, byte[] bundle, long envelopeTimeNs) {
-        return jdbc.update("""
+        return jdbc.update(
+                        """
                 INSERT INTO contact_bundles (wallet_address, version, identity_key, pre_key, created_ns, bundle, envelope_time_ns)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (wallet_address, version) DO UPDATE SET
                     identity_key = excluded.identity_key, pre_key = excluded.pre_key, created_ns = excluded.created_ns,
                     bundle = excluded.bundle, envelope_time_ns = excluded.envelope_time_ns, updated_at = now()
                 WHERE excluded.envelope_time_ns >= contact_bundles.envelope_time_ns
-                """, verified.walletAddress(), (short) verified.version(), verified.identityKey(), verified.preKey(),
-                verified.createdNs(), bundle, envelopeTimeNs) > 0;
+                """,
+                        verified.walletAddress(),
+                        (short) verified.version(),
+                        verified.identityKey(),
+                        verified.preKey(),
+                        verified.createdNs(),
+                        bundle,
+                        envelopeTimeNs)
+                > 0;
     }
 
     public boolean savePrivateKeyBundle(String wallet, byte[] bundle, long envelopeTimeNs) {
@@ -53,10 +61,14 @@ public class KeyDirectory {
                 SELECT wallet_address, version, identity_key, pre_key, created_ns, envelope_time_ns, bundle
                 FROM contact_bundles WHERE wallet_address = ANY(?) ORDER BY wallet_address, version DESC
                 """, ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", wallets.toArray())), rs -> {
-            found.get(rs.getString(1)).add(new ContactEntry(rs.getShort(2),
-                    "0x" + HEX.formatHex(rs.getBytes(3)), "0x" + HEX.formatHex(rs.getBytes(4)),
-                    Long.toString(rs.getLong(5)), Long.toString(rs.getLong(6)),
-                    Base64.getEncoder().encodeToString(rs.getBytes(7))));
+            found.get(rs.getString(1))
+                    .add(new ContactEntry(
+                            rs.getShort(2),
+                            "0x" + HEX.formatHex(rs.getBytes(3)),
+                            "0x" + HEX.formatHex(rs.getBytes(4)),
+                            Long.toString(rs.getLong(5)),
+                            Long.toString(rs.getLong(6)),
+                            Base64.getEncoder().encodeToString(rs.getBytes(7))));
         });
         Map<String, WalletContacts> out = new LinkedHashMap<>();
         found.forEach((w, list) -> out.put(w, new WalletContacts(w, List.copyOf(list))));
@@ -64,10 +76,15 @@ public class KeyDirectory {
     }
 
     public Optional<PrivateKeyBundle> privateKeyBundle(String wallet) {
-        return jdbc.query("SELECT bundle, envelope_time_ns FROM private_key_bundles WHERE wallet_address = ?",
-                rs -> rs.next() ? Optional.of(new PrivateKeyBundle(wallet,
-                        Base64.getEncoder().encodeToString(rs.getBytes(1)), Long.toString(rs.getLong(2))))
-                        : Optional.<PrivateKeyBundle>empty(), wallet);
+        return jdbc.query(
+                "SELECT bundle, envelope_time_ns FROM private_key_bundles WHERE wallet_address = ?",
+                rs -> rs.next()
+                        ? Optional.of(new PrivateKeyBundle(
+                                wallet,
+                                Base64.getEncoder().encodeToString(rs.getBytes(1)),
+                                Long.toString(rs.getLong(2))))
+                        : Optional.<PrivateKeyBundle>empty(),
+                wallet);
     }
 
     /**
@@ -75,6 +92,5 @@ public class KeyDirectory {
      * @param bundle         the EncryptedPrivateKeyBundle as published (opaque to the node), base64
      * @param envelopeTimeNs the sender time of its envelope
      */
-    public record PrivateKeyBundle(String walletAddress, String bundle, String envelopeTimeNs) {
-    }
+    public record PrivateKeyBundle(String walletAddress, String bundle, String envelopeTimeNs) {}
 }

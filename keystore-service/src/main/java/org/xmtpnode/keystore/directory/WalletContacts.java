@@ -8,5 +8,4 @@ import java.util.List;
  * @param walletAddress EIP-55
  * @param bundles       empty when the wallet never published a valid bundle
  */
-public record WalletContacts(String walletAddress, List<ContactEntry> bundles) {
-}
+public record WalletContacts(String walletAddress, List<ContactEntry> bundles) {}

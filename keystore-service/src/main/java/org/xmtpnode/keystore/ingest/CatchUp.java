@@ -15,8 +15,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.xmtpnode.core.GroupCatchUp;
-import org.xmtpnode.core.StoreExport;
 import org.xmtpnode.core.Retry;
+import org.xmtpnode.core.StoreExport;
 import org.xmtpnode.keystore.config.KeystoreProperties;
 import org.xmtpnode.proto.internal.ExportPage;
 import org.xmtpnode.proto.internal.ExportedEnvelope;
@@ -37,7 +37,8 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
 
     private final KeystoreProperties properties;
     private final KeyIngestor ingestor;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile boolean running;
     private volatile boolean caughtUp;
     private Thread thread;
@@ -60,13 +61,23 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
         KeystoreProperties.Kafka k = properties.kafka();
         String group = KeyIngestor.groupId(properties.node().id());
         try (Admin admin = GroupCatchUp.admin(k.bootstrapServers())) {
-            GroupCatchUp.Snapshot start = GroupCatchUp.snapshotUntilDone(admin, k.topic(), group, () -> running,
-                    (e, wait) -> log.warn("cannot read the envelope log's offsets, retrying in {} ms: {}", wait, e.toString()));
+            GroupCatchUp.Snapshot start = GroupCatchUp.snapshotUntilDone(
+                    admin,
+                    k.topic(),
+                    group,
+                    () -> running,
+                    (e, wait) -> log.warn(
+                            "cannot read the envelope log's offsets, retrying in {} ms: {}", wait, e.toString()));
             if (start == null || (start.missingFromLog() && !rebuildFromStore())) {
                 return;
             }
-            if (GroupCatchUp.awaitReached(admin, group, start, () -> running,
-                    (e, wait) -> log.warn("cannot read the ingest's offsets, retrying in {} ms: {}", wait, e.toString()))) {
+            if (GroupCatchUp.awaitReached(
+                    admin,
+                    group,
+                    start,
+                    () -> running,
+                    (e, wait) ->
+                            log.warn("cannot read the ingest's offsets, retrying in {} ms: {}", wait, e.toString()))) {
                 caughtUp = true;
                 log.info("key directory caught up in {} ms", (System.nanoTime() - started) / 1_000_000);
             }
@@ -103,8 +114,11 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
                     continue;
                 }
                 for (ExportedEnvelope e : page.getEnvelopesList()) {
-                    if (!Retry.untilDone(() -> running, () -> ingestor.handle(e.getEnvelope()),
-                            (err, wait) -> log.warn("key directory write failed, retrying in {} ms: {}", wait, err.toString()))) {
+                    if (!Retry.untilDone(
+                            () -> running,
+                            () -> ingestor.handle(e.getEnvelope()),
+                            (err, wait) -> log.warn(
+                                    "key directory write failed, retrying in {} ms: {}", wait, err.toString()))) {
                         return false;
                     }
                     n++;
@@ -121,8 +135,12 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
 
     private int readiness(URI store) throws InterruptedException {
         try {
-            return http.send(HttpRequest.newBuilder(store.resolve("/actuator/health/readiness"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(
+                            HttpRequest.newBuilder(store.resolve("/actuator/health/readiness"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         }

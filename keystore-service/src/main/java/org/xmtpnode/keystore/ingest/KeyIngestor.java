@@ -47,13 +47,18 @@ public class KeyIngestor implements SmartLifecycle {
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
-    public KeyIngestor(KeystoreProperties properties, KeyDirectory directory, ContactCache cache, MeterRegistry meters) {
+    public KeyIngestor(
+            KeystoreProperties properties, KeyDirectory directory, ContactCache cache, MeterRegistry meters) {
         this.properties = properties;
         this.directory = directory;
         this.cache = cache;
         this.meters = meters;
-        this.contacts = Counter.builder("keystore.bundles.stored").tag("kind", "contact").register(meters);
-        this.privateBundles = Counter.builder("keystore.bundles.stored").tag("kind", "private").register(meters);
+        this.contacts = Counter.builder("keystore.bundles.stored")
+                .tag("kind", "contact")
+                .register(meters);
+        this.privateBundles = Counter.builder("keystore.bundles.stored")
+                .tag("kind", "private")
+                .register(meters);
     }
 
     /** The consumer group of a node's key directory. */
@@ -65,8 +70,8 @@ public class KeyIngestor implements SmartLifecycle {
     public void start() {
         KeystoreProperties.Kafka k = properties.kafka();
         EnvelopeLog.ensureTopic(k.bootstrapServers(), k.topic(), k.partitions(), k.replicationFactor());
-        consumer = new KafkaConsumer<>(EnvelopeLog.storingConsumer(k.bootstrapServers(),
-                groupId(properties.node().id()), null));
+        consumer = new KafkaConsumer<>(EnvelopeLog.storingConsumer(
+                k.bootstrapServers(), groupId(properties.node().id()), null));
         consumer.subscribe(List.of(k.topic()));
         running = true;
         thread = new Thread(this::run, "key-ingest");
@@ -102,7 +107,9 @@ public class KeyIngestor implements SmartLifecycle {
 
     /** @return false when stopped before the record was handled */
     private boolean handleUntilDone(ConsumerRecord<byte[], byte[]> r) {
-        return Retry.untilDone(() -> running, () -> handle(r),
+        return Retry.untilDone(
+                () -> running,
+                () -> handle(r),
                 (e, wait) -> log.warn("key directory write failed, retrying in {} ms: {}", wait, e.toString()));
     }
 
@@ -134,8 +141,10 @@ public class KeyIngestor implements SmartLifecycle {
             try {
                 verified = ContactBundles.verify(envelope.getMessage(), wallet);
             } catch (ContactBundles.InvalidBundleException e) {
-                Counter.builder("keystore.signature.invalid").description("contact bundles refused by signature checks")
-                        .register(meters).increment();
+                Counter.builder("keystore.signature.invalid")
+                        .description("contact bundles refused by signature checks")
+                        .register(meters)
+                        .increment();
                 log.info("skipped an invalid contact bundle for {}: {}", wallet, e.getMessage());
                 return;
             }
@@ -143,7 +152,8 @@ public class KeyIngestor implements SmartLifecycle {
                 contacts.increment();
                 cache.evict(wallet);
             }
-        } else if (directory.savePrivateKeyBundle(wallet, envelope.getMessage().toByteArray(), envelope.getTimestampNs())) {
+        } else if (directory.savePrivateKeyBundle(
+                wallet, envelope.getMessage().toByteArray(), envelope.getTimestampNs())) {
             privateBundles.increment();
         }
     }

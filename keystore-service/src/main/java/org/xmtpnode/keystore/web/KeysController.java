@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -63,13 +61,16 @@ public class KeysController {
         } catch (JacksonException e) {
             throw new Problems.BadRequest("the body is not {\"walletAddresses\":[…]}");
         }
-        if (request == null || request.walletAddresses() == null || request.walletAddresses().isEmpty()) {
+        if (request == null
+                || request.walletAddresses() == null
+                || request.walletAddresses().isEmpty()) {
             throw new Problems.BadRequest("walletAddresses must list at least one address");
         }
         if (request.walletAddresses().size() > maxBatch) {
             throw new Problems.BadRequest("a batch holds at most " + maxBatch + " addresses");
         }
-        List<String> addresses = request.walletAddresses().stream().map(KeysController::address).toList();
+        List<String> addresses =
+                request.walletAddresses().stream().map(KeysController::address).toList();
         Map<String, WalletContacts> found = lookup(addresses);
         return Map.of("contacts", addresses.stream().map(found::get).toList());
     }
@@ -117,7 +118,5 @@ public class KeysController {
     }
 
     /** @param walletAddresses up to {@code xmtp.keystore.max-batch} addresses */
-    public record BatchLookup(List<String> walletAddresses) {
-    }
-
+    public record BatchLookup(List<String> walletAddresses) {}
 }

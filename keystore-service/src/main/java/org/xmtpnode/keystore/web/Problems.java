@@ -3,10 +3,12 @@ package org.xmtpnode.keystore.web;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -33,23 +35,30 @@ public class Problems {
         return problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", e.getMessage());
     }
 
-    @ExceptionHandler(org.springframework.http.converter.HttpMessageNotReadableException.class)
-    ResponseEntity<ProblemDetail> unreadable(org.springframework.http.converter.HttpMessageNotReadableException e) {
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
         return problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", "the body is not the expected JSON");
     }
 
-    @ExceptionHandler(org.springframework.dao.DataAccessException.class)
-    ResponseEntity<ProblemDetail> databaseDown(org.springframework.dao.DataAccessException e) {
+    @ExceptionHandler(DataAccessException.class)
+    ResponseEntity<ProblemDetail> databaseDown(DataAccessException e) {
         log.warn("key directory unavailable: {}", e.toString());
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Unavailable", "the key directory is unavailable, retry later");
+        return problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Unavailable",
+                "the key directory is unavailable, retry later");
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> other(Exception e) {
         if (e instanceof ErrorResponse er && er.getStatusCode().is4xxClientError()) {
             HttpStatus status = HttpStatus.valueOf(er.getStatusCode().value());
-            return problem(status, status == HttpStatus.NOT_FOUND ? "not-found" : "bad-request",
-                    status.getReasonPhrase(), status.getReasonPhrase().toLowerCase());
+            return problem(
+                    status,
+                    status == HttpStatus.NOT_FOUND ? "not-found" : "bad-request",
+                    status.getReasonPhrase(),
+                    status.getReasonPhrase().toLowerCase());
         }
         log.error("internal error", e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error", "internal error");
@@ -59,6 +68,8 @@ public class Problems {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
         p.setType(URI.create("urn:xmtp-node:problem:" + type));
         p.setTitle(title);
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(p);
     }
 }

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -18,11 +19,11 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("xmtp")
 @Validated
-public record RelayProperties(@Valid Node node, @Valid Kafka kafka, @Valid Relay relay) {
+public record RelayProperties(
+        @Valid Node node, @Valid Kafka kafka, @Valid Relay relay) {
 
     /** @param id the id this node stamps on the envelopes it originates */
-    public record Node(@NotBlank String id) {
-    }
+    public record Node(@NotBlank String id) {}
 
     /**
      * @param bootstrapServers  Kafka brokers
@@ -32,9 +33,13 @@ public record RelayProperties(@Valid Node node, @Valid Kafka kafka, @Valid Relay
      * @param lingerMs          producer linger: concurrent publishes share produce requests for up to this long (0: each at once)
      * @param deliveryTimeout   how long a publish waits for Kafka before it fails with 503
      */
-    public record Kafka(@NotBlank String bootstrapServers, @NotBlank String topic, @Min(1) int partitions,
-                        @Min(1) short replicationFactor, @Min(0) int lingerMs, @NotNull Duration deliveryTimeout) {
-    }
+    public record Kafka(
+            @NotBlank String bootstrapServers,
+            @NotBlank String topic,
+            @Min(1) int partitions,
+            @Min(1) short replicationFactor,
+            @Min(0) int lingerMs,
+            @NotNull Duration deliveryTimeout) {}
 
     /**
      * @param storeUrl          this node's topic-service
@@ -47,18 +52,24 @@ public record RelayProperties(@Valid Node node, @Valid Kafka kafka, @Valid Relay
      * @param tokenCacheSize    verified tokens remembered until they expire
      * @param storeBatch        how concurrent publishes share store requests
      */
-    public record Relay(@NotNull URI storeUrl, @NotNull Duration storeTimeout, @Min(16) int subscriberBuffer,
-                        @NotNull Duration heartbeatInterval, @Min(1000) int dedupeWindow,
-                        @Min(1024) int maxRequestBytes, boolean authRequired, @Min(1) int tokenCacheSize,
-                        @Valid @NotNull StoreBatch storeBatch) {
-    }
+    public record Relay(
+            @NotNull URI storeUrl,
+            @NotNull Duration storeTimeout,
+            @Min(16) int subscriberBuffer,
+            @NotNull Duration heartbeatInterval,
+            @Min(1000) int dedupeWindow,
+            @Min(1024) int maxRequestBytes,
+            boolean authRequired,
+            @Min(1) int tokenCacheSize,
+            @Valid @NotNull StoreBatch storeBatch) {}
 
     /**
      * @param maxInFlight        store requests outstanding at once; publishes arriving meanwhile share the next
      * @param maxBytes           envelope bytes per store request (a larger single publish goes alone)
      * @param maxQueuedEnvelopes envelopes waiting for a store request before publishes fail with 503
      */
-    public record StoreBatch(@Min(1) int maxInFlight, @NotNull org.springframework.util.unit.DataSize maxBytes,
-                             @Min(1) int maxQueuedEnvelopes) {
-    }
+    public record StoreBatch(
+            @Min(1) int maxInFlight,
+            @NotNull DataSize maxBytes,
+            @Min(1) int maxQueuedEnvelopes) {}
 }

@@ -1,5 +1,6 @@
 package org.xmtpnode.relay.publish;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,7 +35,8 @@ public class EnvelopeProducer implements DisposableBean {
         RelayProperties.Kafka k = properties.kafka();
         EnvelopeLog.ensureTopic(k.bootstrapServers(), k.topic(), k.partitions(), k.replicationFactor());
         int deliveryMs = (int) k.deliveryTimeout().toMillis();
-        Properties p = EnvelopeLog.ackedProducer(k.bootstrapServers(), "relay." + properties.node().id());
+        Properties p = EnvelopeLog.ackedProducer(
+                k.bootstrapServers(), "relay." + properties.node().id());
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         p.put(ProducerConfig.LINGER_MS_CONFIG, k.lingerMs());
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMs);
@@ -49,16 +51,18 @@ public class EnvelopeProducer implements DisposableBean {
     /** Completes when Kafka has acknowledged every envelope; fails with 503 / code 14 otherwise. */
     public Mono<Void> send(List<Envelope> envelopes, List<byte[]> digests) {
         return Mono.<Void>create(sink -> {
-            SendTracker tracker = new SendTracker(envelopes.size(), sink);
-            for (int i = 0; i < envelopes.size(); i++) {
-                ProducerRecord<byte[], byte[]> record = EnvelopeLog.record(topic, envelopes.get(i), digests.get(i), origin);
-                try {
-                    producer.send(record, (metadata, error) -> tracker.done(error));
-                } catch (RuntimeException error) { // metadata wait timed out, buffer full, producer closed
-                    tracker.done(error);
-                }
-            }
-        }).subscribeOn(Schedulers.boundedElastic()); // send() may block while it waits for metadata
+                    SendTracker tracker = new SendTracker(envelopes.size(), sink);
+                    for (int i = 0; i < envelopes.size(); i++) {
+                        ProducerRecord<byte[], byte[]> record =
+                                EnvelopeLog.record(topic, envelopes.get(i), digests.get(i), origin);
+                        try {
+                            producer.send(record, (metadata, error) -> tracker.done(error));
+                        } catch (RuntimeException error) { // metadata wait timed out, buffer full, producer closed
+                            tracker.done(error);
+                        }
+                    }
+                })
+                .subscribeOn(Schedulers.boundedElastic()); // send() may block while it waits for metadata
     }
 
     /** Completes the sink once all sends finished; the first failure fails it. */
@@ -90,6 +94,6 @@ public class EnvelopeProducer implements DisposableBean {
 
     @Override
     public void destroy() {
-        producer.close(java.time.Duration.ofSeconds(10));
+        producer.close(Duration.ofSeconds(10));
     }
 }

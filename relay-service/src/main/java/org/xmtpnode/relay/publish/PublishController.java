@@ -2,8 +2,8 @@ package org.xmtpnode.relay.publish;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.xmtpnode.core.WireJson;
 import org.xmtpnode.proto.api.PublishRequest;
@@ -30,6 +30,8 @@ public class PublishController {
         return RequestBodies.read(http, maxBodyBytes)
                 .map(body -> WireJson.parse(body, PublishRequest.newBuilder()).build())
                 .flatMap(request -> publisher.publish(request, http.getHeaders().getFirst("Authorization")))
-                .thenReturn(ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(EMPTY_OBJECT));
+                .thenReturn(ResponseEntity.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(EMPTY_OBJECT));
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.xmtpnode.core.ApiException;
 import org.xmtpnode.core.EnvelopeDigest;
@@ -41,15 +42,19 @@ public class PublishService {
      */
     private final String crashAfterStoreTopic;
 
-    public PublishService(StoreClient store, EnvelopeProducer producer, MeterRegistry meters, RelayProperties properties,
-                          @org.springframework.beans.factory.annotation.Value("${xmtp.relay.test-crash-after-store-topic:}")
-                          String crashAfterStoreTopic) {
+    public PublishService(
+            StoreClient store,
+            EnvelopeProducer producer,
+            MeterRegistry meters,
+            RelayProperties properties,
+            @Value("${xmtp.relay.test-crash-after-store-topic:}") String crashAfterStoreTopic) {
         this.crashAfterStoreTopic = crashAfterStoreTopic;
         this.store = store;
         this.producer = producer;
         this.meters = meters;
         this.envelopesPublished = Counter.builder("relay.publish.envelopes")
-                .description("envelopes acknowledged to clients").register(meters);
+                .description("envelopes acknowledged to clients")
+                .register(meters);
         this.tokens = new TokenCache(properties.relay().tokenCacheSize());
         this.authRequired = properties.relay().authRequired();
         Gauge.builder("relay.auth.tokens.cached", tokens, TokenCache::size).register(meters);
@@ -77,7 +82,8 @@ public class PublishService {
         Timer.Sample sample = Timer.start(meters);
         Mono<Void> stored = durable.isEmpty() ? Mono.empty() : store.store(durable);
         return stored.then(Mono.defer(() -> {
-                    if (!crashAfterStoreTopic.isEmpty() && all.stream().anyMatch(e -> e.getContentTopic().equals(crashAfterStoreTopic))) {
+                    if (!crashAfterStoreTopic.isEmpty()
+                            && all.stream().anyMatch(e -> e.getContentTopic().equals(crashAfterStoreTopic))) {
                         Runtime.getRuntime().halt(137);
                     }
                     return producer.send(all, digests);
@@ -86,7 +92,8 @@ public class PublishService {
                     envelopesPublished.increment(all.size());
                     sample.stop(timer("ok"));
                 })
-                .doOnError(e -> sample.stop(timer(e instanceof ApiException api ? api.code().name().toLowerCase() : "error")));
+                .doOnError(e -> sample.stop(
+                        timer(e instanceof ApiException api ? api.code().name().toLowerCase() : "error")));
     }
 
     /** Authentication, then the envelopes, then who may publish where: nothing is stored unless all pass. */
@@ -101,14 +108,21 @@ public class PublishService {
     }
 
     private void refused(ApiException e) {
-        String reason = e instanceof TopicOwnership.InvalidContactBundle ? "invalid_contact_bundle"
+        String reason = e instanceof TopicOwnership.InvalidContactBundle
+                ? "invalid_contact_bundle"
                 : e.code().name().toLowerCase();
-        Counter.builder("relay.publish.refused").description("publishes refused before anything was stored")
-                .tag("reason", reason).register(meters).increment();
+        Counter.builder("relay.publish.refused")
+                .description("publishes refused before anything was stored")
+                .tag("reason", reason)
+                .register(meters)
+                .increment();
     }
 
     private Timer timer(String outcome) {
-        return Timer.builder("relay.publish").description("publish requests, store and Kafka included")
-                .tag("outcome", outcome).publishPercentiles(0.5, 0.99).register(meters);
+        return Timer.builder("relay.publish")
+                .description("publish requests, store and Kafka included")
+                .tag("outcome", outcome)
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
     }
 }

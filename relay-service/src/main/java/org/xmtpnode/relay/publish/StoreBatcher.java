@@ -28,8 +28,7 @@ import reactor.core.publisher.Sinks;
 public final class StoreBatcher {
 
     /** What a caller waits on. */
-    private record Pending(List<Envelope> envelopes, long bytes, Sinks.One<Void> done) {
-    }
+    private record Pending(List<Envelope> envelopes, long bytes, Sinks.One<Void> done) {}
 
     /** Told of each store request as it is sent (for metrics). */
     public interface Listener {
@@ -54,8 +53,13 @@ public final class StoreBatcher {
      * @param maxQueuedEnvelopes envelopes waiting before publishes are refused as unavailable
      * @param timeout            how long a caller waits for its envelopes to be committed
      */
-    public StoreBatcher(Function<List<Envelope>, Mono<Void>> sender, int maxInFlight, long maxBatchBytes,
-                        int maxQueuedEnvelopes, Duration timeout, Listener listener) {
+    public StoreBatcher(
+            Function<List<Envelope>, Mono<Void>> sender,
+            int maxInFlight,
+            long maxBatchBytes,
+            int maxQueuedEnvelopes,
+            Duration timeout,
+            Listener listener) {
         if (maxInFlight < 1 || maxBatchBytes < 1 || maxQueuedEnvelopes < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
@@ -84,8 +88,10 @@ public final class StoreBatcher {
             Sinks.One<Void> done = Sinks.one();
             queue.add(new Pending(envelopes, bytes, done));
             drain();
-            return done.asMono().timeout(timeout,
-                    Mono.error(() -> ApiException.unavailable("the message store did not answer in time")));
+            return done.asMono()
+                    .timeout(
+                            timeout,
+                            Mono.error(() -> ApiException.unavailable("the message store did not answer in time")));
         });
     }
 
@@ -156,11 +162,17 @@ public final class StoreBatcher {
 
     private void finish(List<Pending> batch, Throwable error) {
         inFlight.decrementAndGet();
-        if (error != null && batch.size() > 1 && error instanceof ApiException api
+        if (error != null
+                && batch.size() > 1
+                && error instanceof ApiException api
                 && api.code() == GrpcCode.INVALID_ARGUMENT) {
             // one caller's envelopes were refused: find out whose, without failing the others
             for (Pending p : batch) {
-                sender.apply(p.envelopes()).subscribe(null, e -> p.done().tryEmitError(e), () -> p.done().tryEmitEmpty());
+                sender.apply(p.envelopes())
+                        .subscribe(
+                                null,
+                                e -> p.done().tryEmitError(e),
+                                () -> p.done().tryEmitEmpty());
             }
         } else {
             for (Pending p : batch) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -30,28 +31,40 @@ public class StoreClient {
     private final WebClient web;
     private final String origin;
     private final StoreBatcher batcher;
-    private final java.time.Duration timeout;
+    private final Duration timeout;
 
     public StoreClient(RelayProperties properties, MeterRegistry meters) {
         RelayProperties.StoreBatch limits = properties.relay().storeBatch();
-        ConnectionProvider pool = ConnectionProvider.builder("store").maxConnections(Math.max(8, limits.maxInFlight()))
-                .pendingAcquireMaxCount(4096).build();
+        ConnectionProvider pool = ConnectionProvider.builder("store")
+                .maxConnections(Math.max(8, limits.maxInFlight()))
+                .pendingAcquireMaxCount(4096)
+                .build();
         HttpClient http = HttpClient.create(pool).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000);
-        this.web = WebClient.builder().baseUrl(properties.relay().storeUrl().toString())
-                .clientConnector(new ReactorClientHttpConnector(http)).build();
+        this.web = WebClient.builder()
+                .baseUrl(properties.relay().storeUrl().toString())
+                .clientConnector(new ReactorClientHttpConnector(http))
+                .build();
         this.origin = properties.node().id();
         this.timeout = properties.relay().storeTimeout();
         DistributionSummary callers = DistributionSummary.builder("relay.store.batch.publishes")
-                .description("publishes that shared one store request").register(meters);
+                .description("publishes that shared one store request")
+                .register(meters);
         DistributionSummary envelopes = DistributionSummary.builder("relay.store.batch.envelopes")
-                .description("envelopes in one store request").register(meters);
-        this.batcher = new StoreBatcher(this::send, limits.maxInFlight(), limits.maxBytes().toBytes(),
-                limits.maxQueuedEnvelopes(), properties.relay().storeTimeout(), (n, e) -> {
+                .description("envelopes in one store request")
+                .register(meters);
+        this.batcher = new StoreBatcher(
+                this::send,
+                limits.maxInFlight(),
+                limits.maxBytes().toBytes(),
+                limits.maxQueuedEnvelopes(),
+                properties.relay().storeTimeout(),
+                (n, e) -> {
                     callers.record(n);
                     envelopes.record(e);
                 });
         Gauge.builder("relay.store.queued", batcher, StoreBatcher::queued)
-                .description("envelopes waiting for a store request").register(meters);
+                .description("envelopes waiting for a store request")
+                .register(meters);
     }
 
     /** Completes once these envelopes are committed; fails with 503 / code 14 when the store is unavailable. */
@@ -60,8 +73,13 @@ public class StoreClient {
     }
 
     private Mono<Void> send(List<Envelope> envelopes) {
-        byte[] body = StoreRequest.newBuilder().addAllEnvelopes(envelopes).setOriginNode(origin).build().toByteArray();
-        return web.post().uri("/internal/v1/envelopes")
+        byte[] body = StoreRequest.newBuilder()
+                .addAllEnvelopes(envelopes)
+                .setOriginNode(origin)
+                .build()
+                .toByteArray();
+        return web.post()
+                .uri("/internal/v1/envelopes")
                 .contentType(PROTOBUF)
                 .bodyValue(body)
                 .exchangeToMono(response -> {
@@ -69,12 +87,17 @@ public class StoreClient {
                         return response.releaseBody();
                     }
                     int status = response.statusCode().value();
-                    return response.releaseBody().then(Mono.error(status >= 500
-                            ? ApiException.unavailable("the message store is unavailable, retry later")
-                            : ApiException.invalid("the message store refused the envelopes (HTTP " + status + ")")));
+                    return response.releaseBody()
+                            .then(Mono.error(
+                                    status >= 500
+                                            ? ApiException.unavailable("the message store is unavailable, retry later")
+                                            : ApiException.invalid(
+                                                    "the message store refused the envelopes (HTTP " + status + ")")));
                 })
-                .timeout(timeout, Mono.error(() -> ApiException.unavailable("the message store did not answer in time")))
-                .onErrorMap(WebClientRequestException.class,
+                .timeout(
+                        timeout, Mono.error(() -> ApiException.unavailable("the message store did not answer in time")))
+                .onErrorMap(
+                        WebClientRequestException.class,
                         e -> ApiException.unavailable("the message store is unavailable, retry later"));
     }
 }

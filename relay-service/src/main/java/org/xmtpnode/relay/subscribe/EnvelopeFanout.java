@@ -55,7 +55,9 @@ public class EnvelopeFanout implements SmartLifecycle {
 
     @Override
     public void start() {
-        Properties p = EnvelopeLog.reader(properties.kafka().bootstrapServers(), "relay-fanout." + properties.node().id());
+        Properties p = EnvelopeLog.reader(
+                properties.kafka().bootstrapServers(),
+                "relay-fanout." + properties.node().id());
         p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
         consumer = new KafkaConsumer<>(p);
@@ -70,13 +72,16 @@ public class EnvelopeFanout implements SmartLifecycle {
     private void assignAll() {
         String topic = properties.kafka().topic();
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-        List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        List<TopicPartition> partitions = infos.stream()
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
         if (assigned && consumer.assignment().containsAll(partitions)) {
             return;
         }
         var before = consumer.assignment();
         consumer.assign(partitions);
-        consumer.seekToEnd(partitions.stream().filter(tp -> !before.contains(tp)).toList());
+        consumer.seekToEnd(
+                partitions.stream().filter(tp -> !before.contains(tp)).toList());
         for (TopicPartition tp : partitions) {
             consumer.position(tp); // resolve the end offsets now: what is published after start is streamed
         }
@@ -135,8 +140,11 @@ public class EnvelopeFanout implements SmartLifecycle {
             return null;
         }
         if (!envelope.getContentTopic().equals(topic)) {
-            log.error("skipping the record at {}-{}@{}: its key is not its envelope's topic",
-                    record.topic(), record.partition(), record.offset());
+            log.error(
+                    "skipping the record at {}-{}@{}: its key is not its envelope's topic",
+                    record.topic(),
+                    record.partition(),
+                    record.offset());
             return null;
         }
         return WireJson.streamLine(envelope);

@@ -5,9 +5,9 @@ import java.util.List;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.RestController;
 import org.xmtpnode.core.ApiException;
 import org.xmtpnode.core.GrpcCode;
@@ -29,7 +29,8 @@ import reactor.core.publisher.Mono;
 public class SubscribeController {
 
     private static final byte[] END = new byte[0];
-    private static final byte[] OVERFLOW_LINE = WireJson.streamLineError(GrpcCode.RESOURCE_EXHAUSTED,
+    private static final byte[] OVERFLOW_LINE = WireJson.streamLineError(
+            GrpcCode.RESOURCE_EXHAUSTED,
             "subscriber fell too far behind and was closed; resubscribe and query for the gap");
 
     private final SubscriptionRegistry registry;
@@ -45,12 +46,14 @@ public class SubscribeController {
     @PostMapping(path = "/message/v1/subscribe")
     public Mono<Void> subscribe(ServerHttpRequest http, ServerHttpResponse response) {
         return RequestBodies.read(http, maxBodyBytes).flatMap(body -> {
-            List<String> topics = WireJson.parse(body, SubscribeRequest.newBuilder()).getContentTopicsList();
+            List<String> topics =
+                    WireJson.parse(body, SubscribeRequest.newBuilder()).getContentTopicsList();
             if (topics.isEmpty()) {
                 throw ApiException.invalid("subscribe needs at least one content topic");
             }
             if (topics.size() > Limits.MAX_SUBSCRIBE_TOPICS) {
-                throw ApiException.invalid("a subscription holds at most " + Limits.MAX_SUBSCRIBE_TOPICS + " content topics");
+                throw ApiException.invalid(
+                        "a subscription holds at most " + Limits.MAX_SUBSCRIBE_TOPICS + " content topics");
             }
             topics.forEach(Topics::validate);
             return stream(registry.subscribe(topics), response);
@@ -68,7 +71,8 @@ public class SubscribeController {
         response.getHeaders().set("Cache-Control", "no-cache");
         response.getHeaders().set("X-Accel-Buffering", "no");
         DataBufferFactory buffers = response.bufferFactory();
-        Flux<byte[]> envelopes = subscriber.lines()
+        Flux<byte[]> envelopes = subscriber
+                .lines()
                 .onErrorResume(Subscriber.Overflow.class, e -> Flux.just(OVERFLOW_LINE))
                 .concatWith(Mono.just(END));
         Flux<byte[]> heartbeats = Flux.interval(Duration.ZERO, heartbeat).map(i -> WireJson.HEARTBEAT_LINE);

@@ -33,10 +33,14 @@ public class SubscriptionRegistry implements SmartLifecycle {
     public SubscriptionRegistry(RelayProperties properties, MeterRegistry meters) {
         this.buffer = properties.relay().subscriberBuffer();
         this.overflows = Counter.builder("relay.subscriber.overflow")
-                .description("subscribers closed because they fell more than the buffer behind").register(meters);
+                .description("subscribers closed because they fell more than the buffer behind")
+                .register(meters);
         this.delivered = Counter.builder("relay.stream.delivered")
-                .description("envelope lines handed to subscribers").register(meters);
-        Gauge.builder("relay.subscribers", open, AtomicInteger::get).description("open streams").register(meters);
+                .description("envelope lines handed to subscribers")
+                .register(meters);
+        Gauge.builder("relay.subscribers", open, AtomicInteger::get)
+                .description("open streams")
+                .register(meters);
     }
 
     public Subscriber subscribe(Collection<String> topics) {
@@ -102,8 +106,10 @@ public class SubscriptionRegistry implements SmartLifecycle {
             delivered.increment();
         } else if (s.overflow()) {
             overflows.increment();
-            log.warn("closed a subscriber of {} topic(s) that fell {} envelopes behind",
-                    s.allTopics() ? "all" : s.topics().size(), buffer);
+            log.warn(
+                    "closed a subscriber of {} topic(s) that fell {} envelopes behind",
+                    s.allTopics() ? "all" : s.topics().size(),
+                    buffer);
         }
     }
 

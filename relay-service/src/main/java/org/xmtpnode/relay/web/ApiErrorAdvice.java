@@ -38,7 +38,8 @@ public class ApiErrorAdvice {
     }
 
     static ResponseEntity<byte[]> body(int status, GrpcCode code, String message) {
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(WireJson.errorBody(code, message));
     }
 }

@@ -12,8 +12,7 @@ import reactor.core.publisher.Mono;
  */
 public final class RequestBodies {
 
-    private RequestBodies() {
-    }
+    private RequestBodies() {}
 
     public static Mono<byte[]> read(ServerHttpRequest request, int maxBytes) {
         return DataBufferUtils.join(request.getBody(), maxBytes)

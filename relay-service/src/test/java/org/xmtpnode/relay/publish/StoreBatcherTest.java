@@ -41,15 +41,23 @@ class StoreBatcherTest {
     }
 
     static Envelope envelope(String id, int bytes) {
-        return Envelope.newBuilder().setContentTopic("/xmtp/0/m-" + id + "/proto").setTimestampNs(1)
-                .setMessage(ByteString.copyFrom(new byte[bytes])).build();
+        return Envelope.newBuilder()
+                .setContentTopic("/xmtp/0/m-" + id + "/proto")
+                .setTimestampNs(1)
+                .setMessage(ByteString.copyFrom(new byte[bytes]))
+                .build();
     }
 
     final Store store = new Store();
     final List<int[]> batches = new CopyOnWriteArrayList<>();
 
     StoreBatcher batcher(int inFlight, long maxBytes, int maxQueued) {
-        return new StoreBatcher(store, inFlight, maxBytes, maxQueued, Duration.ofSeconds(5),
+        return new StoreBatcher(
+                store,
+                inFlight,
+                maxBytes,
+                maxQueued,
+                Duration.ofSeconds(5),
                 (callers, envelopes) -> batches.add(new int[] {callers, envelopes}));
     }
 
@@ -58,7 +66,9 @@ class StoreBatcherTest {
         volatile String outcome;
 
         Call(Mono<Void> mono) {
-            mono.subscribe(null, e -> outcome = e instanceof ApiException api ? api.code().name() : e.toString(),
+            mono.subscribe(
+                    null,
+                    e -> outcome = e instanceof ApiException api ? api.code().name() : e.toString(),
                     () -> outcome = "ok");
         }
     }
@@ -154,7 +164,8 @@ class StoreBatcherTest {
         Call refused = new Call(b.store(List.of(envelope("d", 10), envelope("e", 10))));
         assertThat(refused.outcome).isEqualTo(GrpcCode.UNAVAILABLE.name());
         store.answer(0);
-        assertThat(store.requests.get(1)).extracting(Envelope::getContentTopic)
+        assertThat(store.requests.get(1))
+                .extracting(Envelope::getContentTopic)
                 .containsExactly("/xmtp/0/m-b/proto", "/xmtp/0/m-c/proto");
         store.answer(1);
         assertThat(queued.outcome).isEqualTo("ok");
@@ -163,8 +174,9 @@ class StoreBatcherTest {
 
     @Test
     void aCallerThatWaitsTooLongFailsAsUnavailable() {
-        StoreBatcher b = new StoreBatcher(store, 1, 1 << 20, 100, Duration.ofMillis(50), (c, e) -> { });
+        StoreBatcher b = new StoreBatcher(store, 1, 1 << 20, 100, Duration.ofMillis(50), (c, e) -> {});
         assertThatThrownBy(() -> b.store(List.of(envelope("a", 10))).block(Duration.ofSeconds(5)))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(GrpcCode.UNAVAILABLE));
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.code()).isEqualTo(GrpcCode.UNAVAILABLE));
     }
 }

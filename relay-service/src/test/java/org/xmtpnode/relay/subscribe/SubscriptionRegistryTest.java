@@ -7,21 +7,31 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.reactivestreams.Subscription;
-import reactor.core.publisher.BaseSubscriber;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import org.springframework.util.unit.DataSize;
 import org.xmtpnode.relay.config.RelayProperties;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.test.StepVerifier;
 
 class SubscriptionRegistryTest {
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    final SubscriptionRegistry registry = new SubscriptionRegistry(new RelayProperties(
-            new RelayProperties.Node("node-1"),
-            new RelayProperties.Kafka("127.0.0.1:9092", "t", 1, (short) 1, 0, Duration.ofSeconds(5)),
-            new RelayProperties.Relay(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1), 16,
-                    Duration.ofSeconds(25), 1000, 1024, true, 100,
-                    new RelayProperties.StoreBatch(4, org.springframework.util.unit.DataSize.ofMegabytes(4), 1000))), meters);
+    final SubscriptionRegistry registry = new SubscriptionRegistry(
+            new RelayProperties(
+                    new RelayProperties.Node("node-1"),
+                    new RelayProperties.Kafka("127.0.0.1:9092", "t", 1, (short) 1, 0, Duration.ofSeconds(5)),
+                    new RelayProperties.Relay(
+                            URI.create("http://127.0.0.1:1"),
+                            Duration.ofSeconds(1),
+                            16,
+                            Duration.ofSeconds(25),
+                            1000,
+                            1024,
+                            true,
+                            100,
+                            new RelayProperties.StoreBatch(4, DataSize.ofMegabytes(4), 1000))),
+            meters);
 
     static byte[] line(String s) {
         return s.getBytes();

@@ -46,7 +46,8 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
     private final TopicProperties properties;
     private final EnvelopeStore store;
     private final JsonMapper json = JsonMapper.builder().build();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Counter copied;
     private final AtomicLong behind = new AtomicLong(-1);
     private volatile boolean running;
@@ -57,8 +58,10 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
     public CatchUp(TopicProperties properties, EnvelopeStore store, MeterRegistry meters) {
         this.properties = properties;
         this.store = store;
-        this.copied = Counter.builder("topic.catchup.envelopes").tag("source", "peer")
-                .description("envelopes copied from a peer's store while joining").register(meters);
+        this.copied = Counter.builder("topic.catchup.envelopes")
+                .tag("source", "peer")
+                .description("envelopes copied from a peer's store while joining")
+                .register(meters);
         meters.gauge("topic.catchup.behind", behind);
         meters.gauge("topic.catchup.done", this, c -> c.caughtUp ? 1 : 0);
     }
@@ -76,23 +79,34 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
         TopicProperties.Kafka k = properties.kafka();
         String group = KafkaIngestor.groupId(properties.node().id());
         try (Admin admin = GroupCatchUp.admin(k.bootstrapServers())) {
-            GroupCatchUp.Snapshot start = GroupCatchUp.snapshotUntilDone(admin, k.topic(), group, () -> running,
-                    (e, wait) -> log.warn("cannot read the envelope log's offsets, retrying in {} ms: {}", wait, e.toString()));
+            GroupCatchUp.Snapshot start = GroupCatchUp.snapshotUntilDone(
+                    admin,
+                    k.topic(),
+                    group,
+                    () -> running,
+                    (e, wait) -> log.warn(
+                            "cannot read the envelope log's offsets, retrying in {} ms: {}", wait, e.toString()));
             if (start == null) {
                 return;
             }
             behind.set(start.behind());
             if (start.missingFromLog()) {
                 phase = "copying from a peer";
-                log.info("the envelope log no longer holds part of the history this node lacks; copying it from a peer");
+                log.info(
+                        "the envelope log no longer holds part of the history this node lacks; copying it from a peer");
                 if (!copyFromPeer()) {
                     return;
                 }
             }
             phase = "reading the envelope log";
             log.info("catching up: {} records of the envelope log to read", start.behind());
-            if (GroupCatchUp.awaitReached(admin, group, start, () -> running,
-                    (e, wait) -> log.warn("cannot read the ingest's offsets, retrying in {} ms: {}", wait, e.toString()))) {
+            if (GroupCatchUp.awaitReached(
+                    admin,
+                    group,
+                    start,
+                    () -> running,
+                    (e, wait) ->
+                            log.warn("cannot read the ingest's offsets, retrying in {} ms: {}", wait, e.toString()))) {
                 behind.set(0);
                 caughtUp = true;
                 phase = "caught up";
@@ -125,7 +139,8 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
                     log.warn("no serving peer listed by {} yet; retrying in {} ms", bootstrap, backoff);
                 } else {
                     while (running) {
-                        ExportPage page = StoreExport.page(http, peer, properties.catchUp().pageSize(), null, after);
+                        ExportPage page = StoreExport.page(
+                                http, peer, properties.catchUp().pageSize(), null, after);
                         insert(page.getEnvelopesList());
                         total += page.getEnvelopesCount();
                         copied.increment(page.getEnvelopesCount());
@@ -139,7 +154,12 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
                     return false;
                 }
             } catch (IOException | RuntimeException e) {
-                log.warn("copying from {} failed after {} envelopes, retrying in {} ms: {}", peer, total, backoff, e.toString());
+                log.warn(
+                        "copying from {} failed after {} envelopes, retrying in {} ms: {}",
+                        peer,
+                        total,
+                        backoff,
+                        e.toString());
             }
             Thread.sleep(backoff);
             backoff = Math.min(backoff * 2, 5_000);
@@ -148,15 +168,19 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
     }
 
     private URI servingPeerStore(URI bootstrap) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(bootstrap.resolve("/nodes/v1"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(bootstrap.resolve("/nodes/v1"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("bootstrap answered " + r.statusCode());
         }
         List<URI> candidates = new ArrayList<>();
         for (JsonNode node : json.readTree(r.body()).path("nodes")) {
             if (!node.path("nodeId").asString().equals(properties.node().id())
-                    && "serving".equals(node.path("state").asString()) && node.path("live").asBoolean()) {
+                    && "serving".equals(node.path("state").asString())
+                    && node.path("live").asBoolean()) {
                 for (JsonNode url : node.path("storeUrls")) {
                     candidates.add(URI.create(url.asString()));
                 }
@@ -179,8 +203,12 @@ public class CatchUp implements SmartLifecycle, HealthIndicator {
 
     @Override
     public Health health() {
-        return caughtUp ? Health.up().build()
-                : Health.outOfService().withDetail("phase", phase).withDetail("behind", behind.get()).build();
+        return caughtUp
+                ? Health.up().build()
+                : Health.outOfService()
+                        .withDetail("phase", phase)
+                        .withDetail("behind", behind.get())
+                        .build();
     }
 
     @Override

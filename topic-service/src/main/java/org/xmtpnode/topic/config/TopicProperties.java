@@ -1,8 +1,12 @@
 package org.xmtpnode.topic.config;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -15,8 +19,12 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("xmtp")
 @Validated
-public record TopicProperties(@Valid Node node, @Valid Kafka kafka, @Valid Store store, @Valid Outbox outbox,
-                              @Valid CatchUp catchUp) {
+public record TopicProperties(
+        @Valid Node node,
+        @Valid Kafka kafka,
+        @Valid Store store,
+        @Valid Outbox outbox,
+        @Valid CatchUp catchUp) {
 
     /**
      * @param bootstrapUrl this node's bootstrap-service, where a joining node finds a peer to copy the
@@ -24,8 +32,8 @@ public record TopicProperties(@Valid Node node, @Valid Kafka kafka, @Valid Store
      *                     for Kafka only and logs the gap)
      * @param pageSize     envelopes per page copied from the peer
      */
-    public record CatchUp(java.net.URI bootstrapUrl, @Min(1) @jakarta.validation.constraints.Max(5000) int pageSize) {
-    }
+    public record CatchUp(
+            URI bootstrapUrl, @Min(1) @Max(5000) int pageSize) {}
 
     /**
      * @param grace    how long after the store the relay has to get an envelope into Kafka before the
@@ -33,13 +41,13 @@ public record TopicProperties(@Valid Node node, @Valid Kafka kafka, @Valid Store
      * @param interval how often the outbox publisher looks
      * @param batch    most envelopes sent per look
      */
-    public record Outbox(@jakarta.validation.constraints.NotNull java.time.Duration grace,
-                         @jakarta.validation.constraints.NotNull java.time.Duration interval, @Min(1) int batch) {
-    }
+    public record Outbox(
+            @NotNull Duration grace,
+            @NotNull Duration interval,
+            @Min(1) int batch) {}
 
     /** @param id the id this node stamps on the envelopes it originates */
-    public record Node(@NotBlank String id) {
-    }
+    public record Node(@NotBlank String id) {}
 
     /**
      * @param bootstrapServers  Kafka brokers
@@ -47,11 +55,12 @@ public record TopicProperties(@Valid Node node, @Valid Kafka kafka, @Valid Store
      * @param partitions        partitions when this service creates the topic
      * @param replicationFactor replication when this service creates the topic
      */
-    public record Kafka(@NotBlank String bootstrapServers, @NotBlank String topic, @Min(1) int partitions,
-                        @Min(1) short replicationFactor) {
-    }
+    public record Kafka(
+            @NotBlank String bootstrapServers,
+            @NotBlank String topic,
+            @Min(1) int partitions,
+            @Min(1) short replicationFactor) {}
 
     /** @param maxRequestBytes largest body the store's endpoints read */
-    public record Store(@Min(1024) int maxRequestBytes) {
-    }
+    public record Store(@Min(1024) int maxRequestBytes) {}
 }

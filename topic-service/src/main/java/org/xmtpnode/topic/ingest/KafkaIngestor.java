@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.xmtpnode.core.EnvelopeDigest;
 import org.xmtpnode.core.EnvelopeLog;
 import org.xmtpnode.core.Retry;
 import org.xmtpnode.core.Topics;
@@ -47,9 +48,12 @@ public class KafkaIngestor implements SmartLifecycle {
     public KafkaIngestor(TopicProperties properties, EnvelopeStore store, MeterRegistry meters) {
         this.properties = properties;
         this.store = store;
-        this.inserted = Counter.builder("topic.store.envelopes").tag("result", "inserted")
-                .tag("source", "kafka").register(meters);
-        this.skipped = Counter.builder("topic.ingest.skipped").description("own or ephemeral envelopes not stored again")
+        this.inserted = Counter.builder("topic.store.envelopes")
+                .tag("result", "inserted")
+                .tag("source", "kafka")
+                .register(meters);
+        this.skipped = Counter.builder("topic.ingest.skipped")
+                .description("own or ephemeral envelopes not stored again")
                 .register(meters);
     }
 
@@ -57,7 +61,9 @@ public class KafkaIngestor implements SmartLifecycle {
     public void start() {
         TopicProperties.Kafka k = properties.kafka();
         EnvelopeLog.ensureTopic(k.bootstrapServers(), k.topic(), k.partitions(), k.replicationFactor());
-        Properties p = EnvelopeLog.storingConsumer(k.bootstrapServers(), groupId(properties.node().id()),
+        Properties p = EnvelopeLog.storingConsumer(
+                k.bootstrapServers(),
+                groupId(properties.node().id()),
                 "topic-service-ingest." + properties.node().id());
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         consumer = new KafkaConsumer<>(p);
@@ -105,7 +111,7 @@ public class KafkaIngestor implements SmartLifecycle {
                     }
                     if (origin.equals(self)) {
                         if (!Topics.isEphemeral(envelope.getContentTopic())) {
-                            ownSeen.add(digest != null ? digest : org.xmtpnode.core.EnvelopeDigest.of(envelope));
+                            ownSeen.add(digest != null ? digest : EnvelopeDigest.of(envelope));
                         }
                         skipped.increment();
                         continue;
@@ -114,7 +120,8 @@ public class KafkaIngestor implements SmartLifecycle {
                         skipped.increment();
                         continue;
                     }
-                    byOrigin.computeIfAbsent(origin.isEmpty() ? "unknown" : origin, o -> new ArrayList<>()).add(envelope);
+                    byOrigin.computeIfAbsent(origin.isEmpty() ? "unknown" : origin, o -> new ArrayList<>())
+                            .add(envelope);
                 }
                 storeUntilDone(byOrigin);
                 clearOutboxUntilDone(ownSeen);
@@ -124,7 +131,8 @@ public class KafkaIngestor implements SmartLifecycle {
                 Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
                 for (TopicPartition tp : records.partitions()) {
                     List<ConsumerRecord<byte[], byte[]>> part = records.records(tp);
-                    offsets.put(tp, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
+                    offsets.put(
+                            tp, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
                 }
                 try {
                     consumer.commitSync(offsets);
@@ -132,7 +140,9 @@ public class KafkaIngestor implements SmartLifecycle {
                     if (!running) {
                         break;
                     }
-                    log.warn("offset commit failed, the batch will be replayed (stores are idempotent): {}", e.toString());
+                    log.warn(
+                            "offset commit failed, the batch will be replayed (stores are idempotent): {}",
+                            e.toString());
                 }
             }
         } catch (WakeupException e) {
@@ -145,10 +155,15 @@ public class KafkaIngestor implements SmartLifecycle {
     /** Retries while the database is down: the offsets are committed only after the batch is stored. */
     private void storeUntilDone(Map<String, List<Envelope>> byOrigin) {
         for (Map.Entry<String, List<Envelope>> batch : byOrigin.entrySet()) {
-            if (!Retry.untilDone(() -> running,
+            if (!Retry.untilDone(
+                    () -> running,
                     () -> inserted.increment(store.insert(batch.getValue(), batch.getKey())),
-                    (e, wait) -> log.warn("storing {} envelopes from {} failed, retrying in {} ms: {}",
-                            batch.getValue().size(), batch.getKey(), wait, e.toString()))) {
+                    (e, wait) -> log.warn(
+                            "storing {} envelopes from {} failed, retrying in {} ms: {}",
+                            batch.getValue().size(),
+                            batch.getKey(),
+                            wait,
+                            e.toString()))) {
                 return;
             }
         }
@@ -157,9 +172,14 @@ public class KafkaIngestor implements SmartLifecycle {
     /** This node's envelopes made it into the log: they leave the outbox. */
     private void clearOutboxUntilDone(List<byte[]> digests) {
         if (!digests.isEmpty()) {
-            Retry.untilDone(() -> running, () -> store.clearOutbox(digests),
-                    (e, wait) -> log.warn("clearing {} outbox entries failed, retrying in {} ms: {}",
-                            digests.size(), wait, e.toString()));
+            Retry.untilDone(
+                    () -> running,
+                    () -> store.clearOutbox(digests),
+                    (e, wait) -> log.warn(
+                            "clearing {} outbox entries failed, retrying in {} ms: {}",
+                            digests.size(),
+                            wait,
+                            e.toString()));
         }
     }
 

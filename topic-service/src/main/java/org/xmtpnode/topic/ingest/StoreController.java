@@ -1,21 +1,29 @@
 package org.xmtpnode.topic.ingest;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.xmtpnode.core.ApiException;
+import org.xmtpnode.core.EnvelopeDigest;
 import org.xmtpnode.core.Envelopes;
 import org.xmtpnode.core.Topics;
 import org.xmtpnode.proto.api.PublishRequest;
+import org.xmtpnode.proto.internal.ExportPage;
+import org.xmtpnode.proto.internal.ExportedEnvelope;
 import org.xmtpnode.proto.internal.StoreRequest;
 import org.xmtpnode.proto.internal.StoreResponse;
+import org.xmtpnode.topic.config.TopicProperties;
 import org.xmtpnode.topic.store.EnvelopeStore;
 
 /**
@@ -31,15 +39,19 @@ public class StoreController {
     private final Counter inserted;
     private final Counter duplicates;
 
-    private final java.time.Duration outboxGrace;
+    private final Duration outboxGrace;
 
-    public StoreController(EnvelopeStore store, MeterRegistry meters, org.xmtpnode.topic.config.TopicProperties properties) {
+    public StoreController(EnvelopeStore store, MeterRegistry meters, TopicProperties properties) {
         this.store = store;
         this.outboxGrace = properties.outbox().grace();
-        this.inserted = Counter.builder("topic.store.envelopes").tag("result", "inserted")
-                .tag("source", "relay").register(meters);
-        this.duplicates = Counter.builder("topic.store.envelopes").tag("result", "duplicate")
-                .tag("source", "relay").register(meters);
+        this.inserted = Counter.builder("topic.store.envelopes")
+                .tag("result", "inserted")
+                .tag("source", "relay")
+                .register(meters);
+        this.duplicates = Counter.builder("topic.store.envelopes")
+                .tag("result", "duplicate")
+                .tag("source", "relay")
+                .register(meters);
     }
 
     @PostMapping(path = "/internal/v1/envelopes", consumes = MediaType.ALL_VALUE, produces = PROTOBUF)
@@ -50,7 +62,9 @@ public class StoreController {
         } catch (InvalidProtocolBufferException e) {
             throw ApiException.invalid("body is not a StoreRequest");
         }
-        Envelopes.validate(PublishRequest.newBuilder().addAllEnvelopes(request.getEnvelopesList()).build());
+        Envelopes.validate(PublishRequest.newBuilder()
+                .addAllEnvelopes(request.getEnvelopesList())
+                .build());
         if (request.getEnvelopesList().stream().anyMatch(e -> Topics.isEphemeral(e.getContentTopic()))) {
             throw ApiException.invalid("ephemeral envelopes are not stored");
         }
@@ -61,7 +75,8 @@ public class StoreController {
         int n = store.insert(request.getEnvelopesList(), request.getOriginNode(), outboxGrace);
         inserted.increment(n);
         duplicates.increment(request.getEnvelopesCount() - n);
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType(PROTOBUF))
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(PROTOBUF))
                 .body(StoreResponse.newBuilder().setInserted(n).build().toByteArray());
     }
 
@@ -71,12 +86,15 @@ public class StoreController {
      * {@code prefix}, if given, keeps only content topics that start with it.
      */
     @GetMapping(path = "/internal/v1/envelopes", produces = PROTOBUF)
-    public ResponseEntity<byte[]> export(@RequestParam(name = "after", required = false) String after,
-                                         @RequestParam(name = "limit", defaultValue = "1000") int limit,
-                                         @RequestParam(name = "prefix", required = false) String prefix) {
+    public ResponseEntity<byte[]> export(
+            @RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "limit", defaultValue = "1000") int limit,
+            @RequestParam(name = "prefix", required = false) String prefix) {
         byte[] from;
         try {
-            from = after == null || after.isEmpty() ? new byte[0] : java.util.HexFormat.of().parseHex(after);
+            from = after == null || after.isEmpty()
+                    ? new byte[0]
+                    : HexFormat.of().parseHex(after);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("after must be a hex digest");
         }
@@ -86,14 +104,15 @@ public class StoreController {
         if (prefix != null && (prefix.isEmpty() || prefix.length() > 300)) {
             throw ApiException.invalid("prefix must be 1-300 characters");
         }
-        java.util.List<org.xmtpnode.proto.internal.ExportedEnvelope> page = store.export(from, limit, prefix);
-        org.xmtpnode.proto.internal.ExportPage.Builder out = org.xmtpnode.proto.internal.ExportPage.newBuilder()
-                .addAllEnvelopes(page);
+        List<ExportedEnvelope> page = store.export(from, limit, prefix);
+        ExportPage.Builder out = ExportPage.newBuilder().addAllEnvelopes(page);
         if (page.size() == limit) {
-            out.setNextAfter(com.google.protobuf.ByteString.copyFrom(
-                    org.xmtpnode.core.EnvelopeDigest.of(page.get(page.size() - 1).getEnvelope())));
+            out.setNextAfter(ByteString.copyFrom(
+                    EnvelopeDigest.of(page.get(page.size() - 1).getEnvelope())));
         }
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType(PROTOBUF)).body(out.build().toByteArray());
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(PROTOBUF))
+                .body(out.build().toByteArray());
     }
 
     static final int MAX_EXPORT_PAGE = 5000;

@@ -45,20 +45,23 @@ public class OutboxPublisher implements SmartLifecycle {
         this.store = store;
         this.meters = meters;
         this.republished = Counter.builder("topic.outbox.published")
-                .description("envelopes the outbox sent because their relay did not").register(meters);
+                .description("envelopes the outbox sent because their relay did not")
+                .register(meters);
     }
 
     @Override
     public void start() {
         TopicProperties.Kafka k = properties.kafka();
-        Properties p = EnvelopeLog.ackedProducer(k.bootstrapServers(), "topic-outbox." + properties.node().id());
+        Properties p = EnvelopeLog.ackedProducer(
+                k.bootstrapServers(), "topic-outbox." + properties.node().id());
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
         producer = new KafkaProducer<>(p);
         Gauge.builder("topic.outbox.pending", store, EnvelopeStore::outboxSize)
-                .description("stored envelopes not yet seen in the envelope log").register(meters);
+                .description("stored envelopes not yet seen in the envelope log")
+                .register(meters);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "outbox");
             t.setDaemon(true);
@@ -78,7 +81,8 @@ public class OutboxPublisher implements SmartLifecycle {
             }
             byte[] origin = EnvelopeLog.originBytes(properties.node().id());
             List<Future<RecordMetadata>> sends = due.stream()
-                    .map(e -> producer.send(EnvelopeLog.record(properties.kafka().topic(), e.envelope(), e.digest(), origin)))
+                    .map(e -> producer.send(
+                            EnvelopeLog.record(properties.kafka().topic(), e.envelope(), e.digest(), origin)))
                     .toList();
             for (Future<RecordMetadata> f : sends) {
                 f.get(15, TimeUnit.SECONDS);

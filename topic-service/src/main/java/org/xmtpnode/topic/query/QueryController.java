@@ -22,13 +22,15 @@ public class QueryController {
 
     @PostMapping(path = "/message/v1/query", consumes = MediaType.ALL_VALUE)
     public ResponseEntity<byte[]> query(HttpServletRequest http) throws IOException {
-        QueryRequest request = WireJson.parse(rawBody(http), QueryRequest.newBuilder()).build();
+        QueryRequest request =
+                WireJson.parse(rawBody(http), QueryRequest.newBuilder()).build();
         return json(WireJson.printBytes(queries.query(request)));
     }
 
     @PostMapping(path = "/message/v1/batch-query", consumes = MediaType.ALL_VALUE)
     public ResponseEntity<byte[]> batchQuery(HttpServletRequest http) throws IOException {
-        BatchQueryRequest request = WireJson.parse(rawBody(http), BatchQueryRequest.newBuilder()).build();
+        BatchQueryRequest request =
+                WireJson.parse(rawBody(http), BatchQueryRequest.newBuilder()).build();
         return json(WireJson.printBytes(queries.batchQuery(request)));
     }
 

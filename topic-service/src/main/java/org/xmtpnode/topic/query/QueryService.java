@@ -30,10 +30,12 @@ public class QueryService {
 
     public QueryService(EnvelopeStore store, MeterRegistry meters) {
         this.store = store;
-        this.queryTimer = Timer.builder("topic.query").description("one page query against the store")
-                .publishPercentiles(0.5, 0.99).register(meters);
-        this.batchTimer = Timer.builder("topic.batch.query").description("a batch query")
+        this.queryTimer = Timer.builder("topic.query")
+                .description("one page query against the store")
+                .publishPercentiles(0.5, 0.99)
                 .register(meters);
+        this.batchTimer =
+                Timer.builder("topic.batch.query").description("a batch query").register(meters);
     }
 
     public QueryResponse query(QueryRequest request) {
@@ -46,7 +48,9 @@ public class QueryService {
             throw ApiException.invalid("a batch holds at most " + Limits.MAX_BATCH_QUERIES + " queries");
         }
         // validate every query before running any, so a bad one costs no database work
-        List<EnvelopeQuery> queries = request.getRequestsList().stream().map(QueryService::toStoreQuery).toList();
+        List<EnvelopeQuery> queries = request.getRequestsList().stream()
+                .map(QueryService::toStoreQuery)
+                .toList();
         return batchTimer.record(() -> {
             BatchQueryResponse.Builder response = BatchQueryResponse.newBuilder();
             for (EnvelopeQuery q : queries) {
@@ -59,7 +63,10 @@ public class QueryService {
     private QueryResponse run(EnvelopeQuery q) {
         PagingInfo.Builder paging = PagingInfo.newBuilder()
                 .setLimit(q.limit())
-                .setDirection(q.ascending() ? SortDirection.SORT_DIRECTION_ASCENDING : SortDirection.SORT_DIRECTION_DESCENDING);
+                .setDirection(
+                        q.ascending()
+                                ? SortDirection.SORT_DIRECTION_ASCENDING
+                                : SortDirection.SORT_DIRECTION_DESCENDING);
         QueryResponse.Builder response = QueryResponse.newBuilder();
         if (q.limit() > 0) {
             List<StoredEnvelope> page = store.query(q);
@@ -68,9 +75,10 @@ public class QueryService {
             }
             if (page.size() == q.limit()) {
                 StoredEnvelope last = page.get(page.size() - 1);
-                paging.setCursor(Cursor.newBuilder().setIndex(IndexCursor.newBuilder()
-                        .setDigest(ByteString.copyFrom(last.digest()))
-                        .setSenderTimeNs(last.envelope().getTimestampNs())));
+                paging.setCursor(Cursor.newBuilder()
+                        .setIndex(IndexCursor.newBuilder()
+                                .setDigest(ByteString.copyFrom(last.digest()))
+                                .setSenderTimeNs(last.envelope().getTimestampNs())));
             }
         }
         return response.setPagingInfo(paging).build();
@@ -132,7 +140,13 @@ public class QueryService {
                 }
             }
         }
-        return new EnvelopeQuery(List.copyOf(r.getContentTopicsList()), start, end, ascending,
-                empty ? 0 : limit, cursorTime, cursorDigest);
+        return new EnvelopeQuery(
+                List.copyOf(r.getContentTopicsList()),
+                start,
+                end,
+                ascending,
+                empty ? 0 : limit,
+                cursorTime,
+                cursorDigest);
     }
 }

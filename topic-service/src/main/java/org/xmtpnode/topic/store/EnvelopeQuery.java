@@ -13,6 +13,11 @@ import java.util.List;
  * @param cursorTimeNs  sender time of the last envelope of the previous page, or null
  * @param cursorDigest  digest of the last envelope of the previous page, or null
  */
-public record EnvelopeQuery(List<String> topics, Long startTimeNs, Long endTimeNs, boolean ascending, int limit,
-                            Long cursorTimeNs, byte[] cursorDigest) {
-}
+public record EnvelopeQuery(
+        List<String> topics,
+        Long startTimeNs,
+        Long endTimeNs,
+        boolean ascending,
+        int limit,
+        Long cursorTimeNs,
+        byte[] cursorDigest) {}

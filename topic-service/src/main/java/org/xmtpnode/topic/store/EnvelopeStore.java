@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -13,6 +14,7 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Repository;
 import org.xmtpnode.core.EnvelopeDigest;
 import org.xmtpnode.proto.api.Envelope;
+import org.xmtpnode.proto.internal.ExportedEnvelope;
 
 /** The envelope table: idempotent batch inserts and keyset-paged reads. */
 @Repository
@@ -53,7 +55,7 @@ public class EnvelopeStore {
      * Stores new envelopes and, when {@code outboxGrace} is given, puts each new one in the outbox,
      * due after that grace period.
      */
-    public int insert(List<Envelope> envelopes, String originNode, java.time.Duration outboxGrace) {
+    public int insert(List<Envelope> envelopes, String originNode, Duration outboxGrace) {
         if (envelopes.isEmpty()) {
             return 0;
         }
@@ -108,7 +110,7 @@ public class EnvelopeStore {
      * is made due again after {@code retryAfter}, so a failed send is retried and a slow ingest is not
      * raced.
      */
-    public List<StoredEnvelope> takeDueOutbox(int limit, java.time.Duration retryAfter) {
+    public List<StoredEnvelope> takeDueOutbox(int limit, Duration retryAfter) {
         Connection c = DataSourceUtils.getConnection(dataSource);
         try (PreparedStatement ps = c.prepareStatement("""
                 WITH due AS (
@@ -122,8 +124,12 @@ public class EnvelopeStore {
             List<StoredEnvelope> due = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    due.add(new StoredEnvelope(Envelope.newBuilder().setContentTopic(rs.getString(1))
-                            .setTimestampNs(rs.getLong(2)).setMessage(ByteString.copyFrom(rs.getBytes(3))).build(),
+                    due.add(new StoredEnvelope(
+                            Envelope.newBuilder()
+                                    .setContentTopic(rs.getString(1))
+                                    .setTimestampNs(rs.getLong(2))
+                                    .setMessage(ByteString.copyFrom(rs.getBytes(3)))
+                                    .build(),
                             rs.getBytes(4)));
                 }
             }
@@ -137,7 +143,8 @@ public class EnvelopeStore {
 
     public long outboxSize() {
         Connection c = DataSourceUtils.getConnection(dataSource);
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM outbox"); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM outbox");
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -149,8 +156,8 @@ public class EnvelopeStore {
 
     /** One page, ordered by (sender time, digest). */
     public List<StoredEnvelope> query(EnvelopeQuery q) {
-        StringBuilder sql = new StringBuilder(
-                "SELECT content_topic, sender_time_ns, message, digest FROM envelopes WHERE ");
+        StringBuilder sql =
+                new StringBuilder("SELECT content_topic, sender_time_ns, message, digest FROM envelopes WHERE ");
         List<Object> params = new ArrayList<>();
         if (q.topics().size() == 1) {
             sql.append("content_topic = ?");
@@ -174,7 +181,11 @@ public class EnvelopeStore {
             params.add(q.cursorDigest());
         }
         String dir = q.ascending() ? "ASC" : "DESC";
-        sql.append(" ORDER BY sender_time_ns ").append(dir).append(", digest ").append(dir).append(" LIMIT ?");
+        sql.append(" ORDER BY sender_time_ns ")
+                .append(dir)
+                .append(", digest ")
+                .append(dir)
+                .append(" LIMIT ?");
         params.add(q.limit());
 
         Connection c = DataSourceUtils.getConnection(dataSource);
@@ -211,7 +222,7 @@ public class EnvelopeStore {
      * A page of the whole store in digest order, after {@code after} (empty for the start), optionally
      * only topics starting with {@code topicPrefix}: what a joining node copies.
      */
-    public List<org.xmtpnode.proto.internal.ExportedEnvelope> export(byte[] after, int limit, String topicPrefix) {
+    public List<ExportedEnvelope> export(byte[] after, int limit, String topicPrefix) {
         Connection c = DataSourceUtils.getConnection(dataSource);
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT content_topic, sender_time_ns, message, origin_node FROM envelopes
@@ -220,10 +231,10 @@ public class EnvelopeStore {
             ps.setString(2, topicPrefix);
             ps.setString(3, topicPrefix);
             ps.setInt(4, limit);
-            List<org.xmtpnode.proto.internal.ExportedEnvelope> page = new ArrayList<>(Math.min(limit, 1024));
+            List<ExportedEnvelope> page = new ArrayList<>(Math.min(limit, 1024));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    page.add(org.xmtpnode.proto.internal.ExportedEnvelope.newBuilder()
+                    page.add(ExportedEnvelope.newBuilder()
                             .setEnvelope(Envelope.newBuilder()
                                     .setContentTopic(rs.getString(1))
                                     .setTimestampNs(rs.getLong(2))

@@ -25,7 +25,10 @@ public class ApiErrorAdvice {
 
     @ExceptionHandler(StoreUnavailableException.class)
     ResponseEntity<byte[]> storeDown(StoreUnavailableException e) {
-        log.warn("store unavailable: {}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().toString());
+        log.warn(
+                "store unavailable: {}: {}",
+                e.getMessage(),
+                e.getCause() == null ? "" : e.getCause().toString());
         return body(503, GrpcCode.UNAVAILABLE, "the message store is unavailable, retry later");
     }
 
@@ -40,7 +43,8 @@ public class ApiErrorAdvice {
     }
 
     static ResponseEntity<byte[]> body(int status, GrpcCode code, String message) {
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(WireJson.errorBody(code, message));
     }
 }

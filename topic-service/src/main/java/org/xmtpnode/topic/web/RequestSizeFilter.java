@@ -27,8 +27,9 @@ public class RequestSizeFilter extends OncePerRequestFilter {
         if (request.getContentLengthLong() > maxBytes) {
             response.setStatus(413);
             response.setContentType("application/json");
-            response.getOutputStream().write(WireJson.errorBody(GrpcCode.INVALID_ARGUMENT,
-                    "request body is larger than " + maxBytes + " bytes"));
+            response.getOutputStream()
+                    .write(WireJson.errorBody(
+                            GrpcCode.INVALID_ARGUMENT, "request body is larger than " + maxBytes + " bytes"));
             return;
         }
         chain.doFilter(request, response);

@@ -37,8 +37,7 @@ public final class AuthTokens {
         }
     }
 
-    private AuthTokens() {
-    }
+    private AuthTokens() {}
 
     public static Verified verify(String base64Token, long nowNs) throws InvalidTokenException {
         if (base64Token == null || base64Token.isBlank()) {
@@ -78,8 +77,10 @@ public final class AuthTokens {
         if (!authSignature.hasEcdsaCompact()) {
             throw new InvalidTokenException("auth data is not signed");
         }
-        byte[] signer = Secp256k1.recover(Ethereum.keccak256(token.getAuthDataBytes().toByteArray()),
-                authSignature.getEcdsaCompact().getBytes().toByteArray(), authSignature.getEcdsaCompact().getRecovery());
+        byte[] signer = Secp256k1.recover(
+                Ethereum.keccak256(token.getAuthDataBytes().toByteArray()),
+                authSignature.getEcdsaCompact().getBytes().toByteArray(),
+                authSignature.getEcdsaCompact().getRecovery());
         if (!Arrays.equals(signer, identityKey)) {
             throw new InvalidTokenException("auth data is not signed by the identity key");
         }
@@ -115,7 +116,8 @@ public final class AuthTokens {
         } else {
             return null;
         }
-        byte[] signer = Secp256k1.recover(Ethereum.personalMessageHash(Ethereum.createIdentityText(keyBytes)), rs, recovery);
+        byte[] signer =
+                Secp256k1.recover(Ethereum.personalMessageHash(Ethereum.createIdentityText(keyBytes)), rs, recovery);
         return signer == null ? null : Ethereum.address(signer);
     }
 }

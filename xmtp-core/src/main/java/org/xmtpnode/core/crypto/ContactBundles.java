@@ -21,8 +21,7 @@ import org.xmtpnode.proto.contents.UnsignedPublicKey;
 public final class ContactBundles {
 
     /** A bundle that passed every check. {@code createdNs} is the identity key's creation time. */
-    public record Verified(int version, String walletAddress, byte[] identityKey, byte[] preKey, long createdNs) {
-    }
+    public record Verified(int version, String walletAddress, byte[] identityKey, byte[] preKey, long createdNs) {}
 
     /** Why a bundle was refused; the message names the failed check and is safe to show the client. */
     public static final class InvalidBundleException extends Exception {
@@ -31,8 +30,7 @@ public final class ContactBundles {
         }
     }
 
-    private ContactBundles() {
-    }
+    private ContactBundles() {}
 
     public static Verified verify(ByteString message, String expectedWallet) throws InvalidBundleException {
         ContactBundle bundle;
@@ -72,7 +70,10 @@ public final class ContactBundles {
             throw new InvalidBundleException("pre-key is not signed by the identity key");
         }
         byte[] preUnsigned = preKey.toBuilder().clearSignature().build().toByteArray();
-        if (!Secp256k1.verify(identityKey, sha256(preUnsigned), preKey.getSignature().getEcdsaCompact().getBytes().toByteArray())) {
+        if (!Secp256k1.verify(
+                identityKey,
+                sha256(preUnsigned),
+                preKey.getSignature().getEcdsaCompact().getBytes().toByteArray())) {
             throw new InvalidBundleException("pre-key signature does not verify with the identity key");
         }
         return new Verified(1, wallet, identityKey, pre, identity.getTimestamp() * 1_000_000L);
@@ -83,7 +84,8 @@ public final class ContactBundles {
         SignedPublicKey preKey = bundle.getPreKey();
         UnsignedPublicKey identityUnsigned = unsigned(identity, "identity key");
         UnsignedPublicKey preUnsigned = unsigned(preKey, "pre-key");
-        byte[] identityKey = keyBytes(identityUnsigned.getSecp256K1Uncompressed().getBytes(), "identity key");
+        byte[] identityKey =
+                keyBytes(identityUnsigned.getSecp256K1Uncompressed().getBytes(), "identity key");
         byte[] pre = keyBytes(preUnsigned.getSecp256K1Uncompressed().getBytes(), "pre-key");
         if (!identity.hasSignature()) {
             throw new InvalidBundleException("identity key is not signed");
@@ -94,7 +96,9 @@ public final class ContactBundles {
         if (!preKey.hasSignature() || !preSignature.hasEcdsaCompact()) {
             throw new InvalidBundleException("pre-key is not signed by the identity key");
         }
-        if (!Secp256k1.verify(identityKey, sha256(preKey.getKeyBytes().toByteArray()),
+        if (!Secp256k1.verify(
+                identityKey,
+                sha256(preKey.getKeyBytes().toByteArray()),
                 preSignature.getEcdsaCompact().getBytes().toByteArray())) {
             throw new InvalidBundleException("pre-key signature does not verify with the identity key");
         }

@@ -11,8 +11,7 @@ public final class Ethereum {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private Ethereum() {
-    }
+    private Ethereum() {}
 
     public static byte[] keccak256(byte[]... parts) {
         KeccakDigest keccak = new KeccakDigest(256);
@@ -41,7 +40,9 @@ public final class Ethereum {
     }
 
     public static boolean isAddress(String s) {
-        return s != null && s.length() == 42 && (s.startsWith("0x") || s.startsWith("0X"))
+        return s != null
+                && s.length() == 42
+                && (s.startsWith("0x") || s.startsWith("0X"))
                 && s.substring(2).chars().allMatch(c -> Character.digit(c, 16) >= 0);
     }
 

@@ -25,8 +25,8 @@ public final class Identities {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A wallet and its XMTP identity and pre-key. */
-    public record Identity(BigInteger walletKey, String walletAddress, BigInteger identityKey, BigInteger preKey,
-                           long createdMs) {
+    public record Identity(
+            BigInteger walletKey, String walletAddress, BigInteger identityKey, BigInteger preKey, long createdMs) {
 
         public byte[] identityPublicKey() {
             return Secp256k1.publicKey(identityKey);
@@ -39,12 +39,18 @@ public final class Identities {
         /** The identity key as a V1 PublicKey signed by the wallet (what a token carries). */
         public PublicKey legacyIdentityKey() {
             PublicKey unsigned = legacyKey(identityPublicKey(), createdMs);
-            return unsigned.toBuilder().setSignature(walletSignature(walletKey, unsigned.toByteArray(), false)).build();
+            return unsigned.toBuilder()
+                    .setSignature(walletSignature(walletKey, unsigned.toByteArray(), false))
+                    .build();
         }
 
         /** A token dated {@code createdNs}, base64 as it travels in {@code Authorization: Bearer}. */
         public String token(long createdNs) {
-            byte[] authData = AuthData.newBuilder().setWalletAddr(walletAddress).setCreatedNs(createdNs).build().toByteArray();
+            byte[] authData = AuthData.newBuilder()
+                    .setWalletAddr(walletAddress)
+                    .setCreatedNs(createdNs)
+                    .build()
+                    .toByteArray();
             Secp256k1.Signature sig = Secp256k1.sign(identityKey, Ethereum.keccak256(authData));
             Token token = Token.newBuilder()
                     .setIdentityKey(legacyIdentityKey())
@@ -58,30 +64,43 @@ public final class Identities {
         public ContactBundle contactBundleV1() {
             PublicKey pre = legacyKey(prePublicKey(), createdMs);
             Secp256k1.Signature preSig = Secp256k1.sign(identityKey, ContactBundles.sha256(pre.toByteArray()));
-            return ContactBundle.newBuilder().setV1(ContactBundleV1.newBuilder().setKeyBundle(PublicKeyBundle.newBuilder()
-                    .setIdentityKey(legacyIdentityKey())
-                    .setPreKey(pre.toBuilder().setSignature(ecdsa(preSig))))).build();
+            return ContactBundle.newBuilder()
+                    .setV1(ContactBundleV1.newBuilder()
+                            .setKeyBundle(PublicKeyBundle.newBuilder()
+                                    .setIdentityKey(legacyIdentityKey())
+                                    .setPreKey(pre.toBuilder().setSignature(ecdsa(preSig)))))
+                    .build();
         }
 
         /** A V2 contact bundle as published on {@code contact-<wallet>}. */
         public ContactBundle contactBundleV2() {
-            byte[] identityBytes = unsignedKey(identityPublicKey(), createdMs * 1_000_000L).toByteArray();
-            byte[] preBytes = unsignedKey(prePublicKey(), createdMs * 1_000_000L).toByteArray();
+            byte[] identityBytes =
+                    unsignedKey(identityPublicKey(), createdMs * 1_000_000L).toByteArray();
+            byte[] preBytes =
+                    unsignedKey(prePublicKey(), createdMs * 1_000_000L).toByteArray();
             Secp256k1.Signature preSig = Secp256k1.sign(identityKey, ContactBundles.sha256(preBytes));
-            return ContactBundle.newBuilder().setV2(ContactBundleV2.newBuilder().setKeyBundle(SignedPublicKeyBundle.newBuilder()
-                    .setIdentityKey(SignedPublicKey.newBuilder().setKeyBytes(ByteString.copyFrom(identityBytes))
-                            .setSignature(walletSignature(walletKey, identityBytes, true)))
-                    .setPreKey(SignedPublicKey.newBuilder().setKeyBytes(ByteString.copyFrom(preBytes))
-                            .setSignature(ecdsa(preSig))))).build();
+            return ContactBundle.newBuilder()
+                    .setV2(ContactBundleV2.newBuilder()
+                            .setKeyBundle(SignedPublicKeyBundle.newBuilder()
+                                    .setIdentityKey(SignedPublicKey.newBuilder()
+                                            .setKeyBytes(ByteString.copyFrom(identityBytes))
+                                            .setSignature(walletSignature(walletKey, identityBytes, true)))
+                                    .setPreKey(SignedPublicKey.newBuilder()
+                                            .setKeyBytes(ByteString.copyFrom(preBytes))
+                                            .setSignature(ecdsa(preSig)))))
+                    .build();
         }
     }
 
-    private Identities() {
-    }
+    private Identities() {}
 
     public static Identity random() {
         BigInteger wallet = randomKey();
-        return new Identity(wallet, Ethereum.address(Secp256k1.publicKey(wallet)), randomKey(), randomKey(),
+        return new Identity(
+                wallet,
+                Ethereum.address(Secp256k1.publicKey(wallet)),
+                randomKey(),
+                randomKey(),
                 System.currentTimeMillis());
     }
 
@@ -95,30 +114,40 @@ public final class Identities {
     }
 
     static PublicKey legacyKey(byte[] publicKey, long createdMs) {
-        return PublicKey.newBuilder().setTimestamp(createdMs)
-                .setSecp256K1Uncompressed(PublicKey.Secp256k1Uncompressed.newBuilder().setBytes(ByteString.copyFrom(publicKey)))
+        return PublicKey.newBuilder()
+                .setTimestamp(createdMs)
+                .setSecp256K1Uncompressed(
+                        PublicKey.Secp256k1Uncompressed.newBuilder().setBytes(ByteString.copyFrom(publicKey)))
                 .build();
     }
 
     static UnsignedPublicKey unsignedKey(byte[] publicKey, long createdNs) {
-        return UnsignedPublicKey.newBuilder().setCreatedNs(createdNs)
-                .setSecp256K1Uncompressed(UnsignedPublicKey.Secp256k1Uncompressed.newBuilder()
-                        .setBytes(ByteString.copyFrom(publicKey)))
+        return UnsignedPublicKey.newBuilder()
+                .setCreatedNs(createdNs)
+                .setSecp256K1Uncompressed(
+                        UnsignedPublicKey.Secp256k1Uncompressed.newBuilder().setBytes(ByteString.copyFrom(publicKey)))
                 .build();
     }
 
     /** The wallet's personal_sign of the "Create Identity" text over the key bytes. */
     public static Signature walletSignature(BigInteger walletKey, byte[] keyBytes, boolean asWalletKind) {
-        Secp256k1.Signature sig = Secp256k1.sign(walletKey, Ethereum.personalMessageHash(Ethereum.createIdentityText(keyBytes)));
+        Secp256k1.Signature sig =
+                Secp256k1.sign(walletKey, Ethereum.personalMessageHash(Ethereum.createIdentityText(keyBytes)));
         if (asWalletKind) {
-            return Signature.newBuilder().setWalletEcdsaCompact(Signature.WalletECDSACompact.newBuilder()
-                    .setBytes(ByteString.copyFrom(sig.rs())).setRecovery(sig.recovery())).build();
+            return Signature.newBuilder()
+                    .setWalletEcdsaCompact(Signature.WalletECDSACompact.newBuilder()
+                            .setBytes(ByteString.copyFrom(sig.rs()))
+                            .setRecovery(sig.recovery()))
+                    .build();
         }
         return ecdsa(sig);
     }
 
     static Signature ecdsa(Secp256k1.Signature sig) {
-        return Signature.newBuilder().setEcdsaCompact(Signature.ECDSACompact.newBuilder()
-                .setBytes(ByteString.copyFrom(sig.rs())).setRecovery(sig.recovery())).build();
+        return Signature.newBuilder()
+                .setEcdsaCompact(Signature.ECDSACompact.newBuilder()
+                        .setBytes(ByteString.copyFrom(sig.rs()))
+                        .setRecovery(sig.recovery()))
+                .build();
     }
 }

@@ -3,8 +3,8 @@ package org.xmtpnode.core.crypto;
 import java.math.BigInteger;
 import java.util.Arrays;
 import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -25,11 +25,9 @@ public final class Secp256k1 {
     private static final BigInteger FIELD_PRIME = SecP256K1Curve.q;
 
     /** A compact signature: 64 bytes r‖s and the recovery id (0–3). */
-    public record Signature(byte[] rs, int recovery) {
-    }
+    public record Signature(byte[] rs, int recovery) {}
 
-    private Secp256k1() {
-    }
+    private Secp256k1() {}
 
     /**
      * Recovers the signer's uncompressed public key (65 bytes, 0x04‖X‖Y) from a 32-byte digest and a
@@ -65,7 +63,8 @@ public final class Secp256k1 {
         BigInteger rInverse = r.modInverse(N);
         BigInteger u1 = e.negate().mod(N).multiply(rInverse).mod(N);
         BigInteger u2 = s.multiply(rInverse).mod(N);
-        ECPoint q = ECAlgorithms.sumOfTwoMultiplies(DOMAIN.getG(), u1, rPoint, u2).normalize();
+        ECPoint q =
+                ECAlgorithms.sumOfTwoMultiplies(DOMAIN.getG(), u1, rPoint, u2).normalize();
         if (q.isInfinity()) {
             return null;
         }
@@ -81,8 +80,10 @@ public final class Secp256k1 {
             ECPoint point = DOMAIN.getCurve().decodePoint(publicKey);
             ECDSASigner verifier = new ECDSASigner();
             verifier.init(false, new ECPublicKeyParameters(point, DOMAIN));
-            return verifier.verifySignature(digest,
-                    new BigInteger(1, Arrays.copyOfRange(rs, 0, 32)), new BigInteger(1, Arrays.copyOfRange(rs, 32, 64)));
+            return verifier.verifySignature(
+                    digest,
+                    new BigInteger(1, Arrays.copyOfRange(rs, 0, 32)),
+                    new BigInteger(1, Arrays.copyOfRange(rs, 32, 64)));
         } catch (IllegalArgumentException e) {
             return false;
         }

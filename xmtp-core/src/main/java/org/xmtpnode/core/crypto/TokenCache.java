@@ -31,12 +31,14 @@ public final class TokenCache {
                     }
 
                     @Override
-                    public long expireAfterUpdate(String key, AuthTokens.Verified value, long currentTime, long currentDuration) {
+                    public long expireAfterUpdate(
+                            String key, AuthTokens.Verified value, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
 
                     @Override
-                    public long expireAfterRead(String key, AuthTokens.Verified value, long currentTime, long currentDuration) {
+                    public long expireAfterRead(
+                            String key, AuthTokens.Verified value, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
                 })
@@ -74,5 +76,4 @@ public final class TokenCache {
         verified.cleanUp();
         return verified.estimatedSize();
     }
-
 }

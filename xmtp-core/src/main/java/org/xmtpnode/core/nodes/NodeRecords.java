@@ -37,16 +37,17 @@ public final class NodeRecords {
         }
     }
 
-    private NodeRecords() {
-    }
+    private NodeRecords() {}
 
     public static SignedNodeRecord sign(NodeRecord record, BigInteger privateKey) {
         byte[] bytes = record.toByteArray();
         Secp256k1.Signature s = Secp256k1.sign(privateKey, digest(bytes));
         byte[] signature = Arrays.copyOf(s.rs(), 65);
         signature[64] = (byte) s.recovery();
-        return SignedNodeRecord.newBuilder().setRecord(ByteString.copyFrom(bytes))
-                .setSignature(ByteString.copyFrom(signature)).build();
+        return SignedNodeRecord.newBuilder()
+                .setRecord(ByteString.copyFrom(bytes))
+                .setSignature(ByteString.copyFrom(signature))
+                .build();
     }
 
     /** The record inside, if it is well formed and signed by the key it names. */
@@ -82,8 +83,16 @@ public final class NodeRecords {
     }
 
     public static boolean isValidId(String id) {
-        return id != null && !id.isEmpty() && id.length() <= MAX_ID_LENGTH && id.chars().allMatch(c ->
-                (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
+        return id != null
+                && !id.isEmpty()
+                && id.length() <= MAX_ID_LENGTH
+                && id.chars()
+                        .allMatch(c -> (c >= 'a' && c <= 'z')
+                                || (c >= 'A' && c <= 'Z')
+                                || (c >= '0' && c <= '9')
+                                || c == '.'
+                                || c == '_'
+                                || c == '-');
     }
 
     private static byte[] digest(byte[] record) {

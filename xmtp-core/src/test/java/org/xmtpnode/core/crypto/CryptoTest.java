@@ -30,8 +30,11 @@ class CryptoTest {
         assertThat(HEX.formatHex(Ethereum.personalMessageHash("hello world")))
                 .isEqualTo("d9eba16ed0ecae432b71fe008c98cc872bb4cc214d3220a36f365326cf807d68");
         // EIP-55's own examples
-        for (String a : new String[] {"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
-                "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359", "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB"}) {
+        for (String a : new String[] {
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+            "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB"
+        }) {
             assertThat(Ethereum.checksum(a.toLowerCase())).isEqualTo(a);
             assertThat(Ethereum.checksum(a.toUpperCase().replace("0X", "0x"))).isEqualTo(a);
         }
@@ -49,10 +52,12 @@ class CryptoTest {
             random.nextBytes(digest);
             Secp256k1.Signature sig = Secp256k1.sign(key, digest);
             assertThat(Secp256k1.recover(digest, sig.rs(), sig.recovery())).isEqualTo(Secp256k1.publicKey(key));
-            assertThat(Secp256k1.verify(Secp256k1.publicKey(key), digest, sig.rs())).isTrue();
+            assertThat(Secp256k1.verify(Secp256k1.publicKey(key), digest, sig.rs()))
+                    .isTrue();
             digest[0] ^= 1;
             assertThat(Secp256k1.recover(digest, sig.rs(), sig.recovery())).isNotEqualTo(Secp256k1.publicKey(key));
-            assertThat(Secp256k1.verify(Secp256k1.publicKey(key), digest, sig.rs())).isFalse();
+            assertThat(Secp256k1.verify(Secp256k1.publicKey(key), digest, sig.rs()))
+                    .isFalse();
         }
     }
 
@@ -78,19 +83,31 @@ class CryptoTest {
         assertRefused(id.token(NOW - TimeUnit.MINUTES.toNanos(61)), "expired");
         assertRefused(id.token(NOW + TimeUnit.MINUTES.toNanos(30)), "future");
         // auth data naming another wallet
-        Token wrongWallet = good.toBuilder().setAuthDataBytes(AuthData.newBuilder().setWalletAddr(other.walletAddress())
-                .setCreatedNs(NOW).build().toByteString()).build();
+        Token wrongWallet = good.toBuilder()
+                .setAuthDataBytes(AuthData.newBuilder()
+                        .setWalletAddr(other.walletAddress())
+                        .setCreatedNs(NOW)
+                        .build()
+                        .toByteString())
+                .build();
         assertRefused(encode(wrongWallet), "wallet");
         // another identity's auth signature
-        Token swappedSignature = good.toBuilder().setAuthDataSignature(parse(other.token(NOW)).getAuthDataSignature()).build();
+        Token swappedSignature = good.toBuilder()
+                .setAuthDataSignature(parse(other.token(NOW)).getAuthDataSignature())
+                .build();
         assertRefused(encode(swappedSignature), "signed by the identity key");
         // another wallet's identity key with this token's auth data
-        Token swappedKey = good.toBuilder().setIdentityKey(parse(other.token(NOW)).getIdentityKey()).build();
+        Token swappedKey = good.toBuilder()
+                .setIdentityKey(parse(other.token(NOW)).getIdentityKey())
+                .build();
         assertRefused(encode(swappedKey), "");
         // wrong recovery id on the wallet's signature
         Signature.ECDSACompact walletSig = good.getIdentityKey().getSignature().getEcdsaCompact();
-        Token wrongRecovery = good.toBuilder().setIdentityKey(good.getIdentityKey().toBuilder().setSignature(
-                Signature.newBuilder().setEcdsaCompact(walletSig.toBuilder().setRecovery(walletSig.getRecovery() ^ 1)))).build();
+        Token wrongRecovery = good.toBuilder()
+                .setIdentityKey(good.getIdentityKey().toBuilder()
+                        .setSignature(Signature.newBuilder()
+                                .setEcdsaCompact(walletSig.toBuilder().setRecovery(walletSig.getRecovery() ^ 1))))
+                .build();
         assertRefused(encode(wrongRecovery), "");
         // unsigned auth data
         assertRefused(encode(good.toBuilder().clearAuthDataSignature().build()), "not signed");
@@ -101,7 +118,8 @@ class CryptoTest {
                 byte[] flipped = raw.clone();
                 flipped[i] ^= (byte) (1 << bit);
                 try {
-                    AuthTokens.Verified v = AuthTokens.verify(Base64.getEncoder().encodeToString(flipped), NOW);
+                    AuthTokens.Verified v =
+                            AuthTokens.verify(Base64.getEncoder().encodeToString(flipped), NOW);
                     assertThat(v.walletAddress()).isEqualTo(id.walletAddress());
                     assertThat(v.identityKey()).isEqualTo(id.identityPublicKey());
                 } catch (AuthTokens.InvalidTokenException refused) {
@@ -127,7 +145,8 @@ class CryptoTest {
     @Test
     void bundlesSignedByTheirWalletPassBothVersions() throws Exception {
         Identities.Identity id = Identities.random();
-        ContactBundles.Verified v1 = ContactBundles.verify(id.contactBundleV1().toByteString(), id.walletAddress().toLowerCase());
+        ContactBundles.Verified v1 = ContactBundles.verify(
+                id.contactBundleV1().toByteString(), id.walletAddress().toLowerCase());
         assertThat(v1.version()).isEqualTo(1);
         assertThat(v1.walletAddress()).isEqualTo(id.walletAddress());
         assertThat(v1.identityKey()).isEqualTo(id.identityPublicKey());
@@ -146,17 +165,30 @@ class CryptoTest {
         assertBundleRefused(attacker.contactBundleV2(), victim.walletAddress(), "not signed by wallet");
         assertBundleRefused(attacker.contactBundleV1(), victim.walletAddress(), "not signed by wallet");
         // victim's identity key, attacker's pre-key
-        ContactBundle mixedV2 = victim.contactBundleV2().toBuilder().setV2(victim.contactBundleV2().getV2().toBuilder()
-                .setKeyBundle(victim.contactBundleV2().getV2().getKeyBundle().toBuilder()
-                        .setPreKey(attacker.contactBundleV2().getV2().getKeyBundle().getPreKey()))).build();
+        ContactBundle mixedV2 = victim.contactBundleV2().toBuilder()
+                .setV2(victim.contactBundleV2().getV2().toBuilder()
+                        .setKeyBundle(victim.contactBundleV2().getV2().getKeyBundle().toBuilder()
+                                .setPreKey(attacker.contactBundleV2()
+                                        .getV2()
+                                        .getKeyBundle()
+                                        .getPreKey())))
+                .build();
         assertBundleRefused(mixedV2, victim.walletAddress(), "pre-key signature");
-        ContactBundle mixedV1 = victim.contactBundleV1().toBuilder().setV1(victim.contactBundleV1().getV1().toBuilder()
-                .setKeyBundle(victim.contactBundleV1().getV1().getKeyBundle().toBuilder()
-                        .setPreKey(attacker.contactBundleV1().getV1().getKeyBundle().getPreKey()))).build();
+        ContactBundle mixedV1 = victim.contactBundleV1().toBuilder()
+                .setV1(victim.contactBundleV1().getV1().toBuilder()
+                        .setKeyBundle(victim.contactBundleV1().getV1().getKeyBundle().toBuilder()
+                                .setPreKey(attacker.contactBundleV1()
+                                        .getV1()
+                                        .getKeyBundle()
+                                        .getPreKey())))
+                .build();
         assertBundleRefused(mixedV1, victim.walletAddress(), "pre-key signature");
-        ContactBundle unsignedPre = victim.contactBundleV1().toBuilder().setV1(victim.contactBundleV1().getV1().toBuilder()
-                .setKeyBundle(victim.contactBundleV1().getV1().getKeyBundle().toBuilder()
-                        .setPreKey(victim.contactBundleV1().getV1().getKeyBundle().getPreKey().toBuilder().clearSignature()))).build();
+        ContactBundle unsignedPre = victim.contactBundleV1().toBuilder()
+                .setV1(victim.contactBundleV1().getV1().toBuilder()
+                        .setKeyBundle(victim.contactBundleV1().getV1().getKeyBundle().toBuilder()
+                                .setPreKey(victim.contactBundleV1().getV1().getKeyBundle().getPreKey().toBuilder()
+                                        .clearSignature())))
+                .build();
         assertBundleRefused(unsignedPre, victim.walletAddress(), "pre-key is not signed");
         for (ContactBundle original : List.of(victim.contactBundleV1(), victim.contactBundleV2())) {
             byte[] raw = original.toByteArray();
@@ -165,7 +197,8 @@ class CryptoTest {
                     byte[] flipped = raw.clone();
                     flipped[i] ^= (byte) (1 << bit);
                     try {
-                        ContactBundles.Verified v = ContactBundles.verify(ByteString.copyFrom(flipped), victim.walletAddress());
+                        ContactBundles.Verified v =
+                                ContactBundles.verify(ByteString.copyFrom(flipped), victim.walletAddress());
                         assertThat(v.identityKey()).isEqualTo(victim.identityPublicKey());
                         assertThat(v.preKey()).isEqualTo(victim.prePublicKey());
                     } catch (ContactBundles.InvalidBundleException refused) {
@@ -178,12 +211,14 @@ class CryptoTest {
 
     static void assertBundleRefused(ContactBundle bundle, String wallet, String reason) {
         assertThatThrownBy(() -> ContactBundles.verify(bundle.toByteString(), wallet))
-                .isInstanceOf(ContactBundles.InvalidBundleException.class).hasMessageContaining(reason);
+                .isInstanceOf(ContactBundles.InvalidBundleException.class)
+                .hasMessageContaining(reason);
     }
 
     static void assertRefused(String token, String reason) {
         assertThatThrownBy(() -> AuthTokens.verify(token, NOW))
-                .isInstanceOf(AuthTokens.InvalidTokenException.class).hasMessageContaining(reason);
+                .isInstanceOf(AuthTokens.InvalidTokenException.class)
+                .hasMessageContaining(reason);
     }
 
     static Token parse(String b64) {
