@@ -37,8 +37,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.xmtpnode.core.EnvelopeLog;
 import org.xmtpnode.core.crypto.Identities;
+import org.xmtpnode.runtime.kafka.KafkaClients;
 
 /** The workloads; latencies in HdrHistograms of microseconds. */
 final class Workloads {
@@ -425,7 +425,7 @@ final class Workloads {
     private Result kafkaFloor(Duration duration) throws Exception {
         System.out.println("bench: Kafka floor for " + duration.toSeconds() + " s");
         String topic = "bench.floor." + run;
-        EnvelopeLog.ensureTopic(target.kafkaBootstrap(), topic, 6, (short) 1);
+        KafkaClients.ensureTopic(target.kafkaBootstrap(), new KafkaClients.TopicSpec(topic, 6, (short) 1, Map.of()));
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, target.kafkaBootstrap());
         pp.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -2,11 +2,9 @@ package org.xmtpnode.bootstrap;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** The node registry: announces this node, hears every other, lists the live ones. */
 @SpringBootApplication
-@ConfigurationPropertiesScan
 public class BootstrapServiceApplication {
 
     public static void main(String[] args) {

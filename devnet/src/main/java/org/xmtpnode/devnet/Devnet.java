@@ -288,7 +288,6 @@ public final class Devnet implements AutoCloseable {
                 "",
                 gatewayPort,
                 List.of(
-                        "--xmtp.node.id=" + o.nodeId(),
                         "--server.address=127.0.0.1",
                         "--xmtp.gateway.bootstrap-urls=" + String.join(",", bootstrapUrls),
                         "--xmtp.gateway.discovery-interval=1s",
@@ -334,7 +333,7 @@ public final class Devnet implements AutoCloseable {
                         common,
                         "--spring.datasource.url=" + postgres.jdbcUrl("xmtp" + suffix),
                         "--spring.datasource.username=" + postgres.user(),
-                        "--xmtp.catch-up.bootstrap-url=" + bootstrapUrl));
+                        "--xmtp.topic.catch-up.bootstrap-url=" + bootstrapUrl));
         launch(
                 Service.KEYSTORE,
                 n,
@@ -344,7 +343,7 @@ public final class Devnet implements AutoCloseable {
                         common,
                         "--spring.datasource.url=" + postgres.jdbcUrl("xmtp_keystore" + suffix),
                         "--spring.datasource.username=" + postgres.user(),
-                        "--xmtp.catch-up.store-url=http://127.0.0.1:" + topicPort,
+                        "--xmtp.keystore.topic-url=http://127.0.0.1:" + topicPort,
                         "--spring.data.redis.port=" + redis.port()));
         List<String> relayUrls = new ArrayList<>();
         for (int i = 0; i < relayPorts.size(); i++) {
@@ -353,7 +352,7 @@ public final class Devnet implements AutoCloseable {
                     n,
                     (i == 0 ? "" : "-" + (i + 1)) + log,
                     relayPorts.get(i),
-                    concat(common, "--xmtp.relay.store-url=http://127.0.0.1:" + topicPort));
+                    concat(common, "--xmtp.relay.topic-url=http://127.0.0.1:" + topicPort));
             relayUrls.add("http://127.0.0.1:" + relayPorts.get(i));
         }
         launch(
@@ -363,12 +362,12 @@ public final class Devnet implements AutoCloseable {
                 bootstrapPort,
                 concat(
                         common,
-                        "--xmtp.node.public-url=http://127.0.0.1:" + gatewayPort,
-                        "--xmtp.node.region=local",
-                        "--xmtp.node.relay-urls=" + String.join(",", relayUrls),
-                        "--xmtp.node.store-urls=http://127.0.0.1:" + topicPort,
-                        "--xmtp.node.keys-urls=http://127.0.0.1:" + keystorePort,
-                        "--xmtp.node.signing-key-file="
+                        "--xmtp.bootstrap.public-url=http://127.0.0.1:" + gatewayPort,
+                        "--xmtp.bootstrap.region=local",
+                        "--xmtp.bootstrap.relay-urls=" + String.join(",", relayUrls),
+                        "--xmtp.bootstrap.topic-urls=http://127.0.0.1:" + topicPort,
+                        "--xmtp.bootstrap.keystore-urls=http://127.0.0.1:" + keystorePort,
+                        "--xmtp.bootstrap.signing-key-file="
                                 + options.dataDir().resolve("keys").resolve(id + ".hex"),
                         "--xmtp.bootstrap.heartbeat-interval=1s",
                         "--spring.data.redis.port=" + redis.port()));

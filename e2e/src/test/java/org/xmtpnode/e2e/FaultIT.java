@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.xmtpnode.core.EnvelopeDigest;
-import org.xmtpnode.core.EnvelopeLog;
 import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.devnet.Devnet;
+import org.xmtpnode.runtime.kafka.EnvelopeRecords;
 
 /**
  * Faults under continuous publishing and streaming, on a local network of its own: the Kafka broker
@@ -249,7 +249,7 @@ class FaultIT {
                 "bootstrap.servers", devnet.kafkaBootstrapServers(),
                 "key.deserializer", ByteArrayDeserializer.class,
                 "value.deserializer", ByteArrayDeserializer.class))) {
-            var partitions = consumer.partitionsFor(EnvelopeLog.DEFAULT_TOPIC).stream()
+            var partitions = consumer.partitionsFor(EnvelopeRecords.DEFAULT_TOPIC).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition()))
                     .toList();
             consumer.assign(partitions);
@@ -257,7 +257,7 @@ class FaultIT {
             AtomicBoolean seen = new AtomicBoolean();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (var rec : consumer.poll(Duration.ofMillis(300))) {
-                    var h = rec.headers().lastHeader(EnvelopeLog.DIGEST_HEADER);
+                    var h = rec.headers().lastHeader(EnvelopeRecords.DIGEST_HEADER);
                     if (h != null && Arrays.equals(h.value(), digest)) {
                         seen.set(true);
                     }

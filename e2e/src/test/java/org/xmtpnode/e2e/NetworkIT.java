@@ -48,8 +48,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.xmtpnode.core.EnvelopeDigest;
-import org.xmtpnode.core.EnvelopeLog;
-import org.xmtpnode.core.StoreExport;
 import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.core.crypto.Secp256k1;
 import org.xmtpnode.core.nodes.NodeRecords;
@@ -59,6 +57,8 @@ import org.xmtpnode.proto.internal.ExportPage;
 import org.xmtpnode.proto.internal.ExportedEnvelope;
 import org.xmtpnode.proto.internal.NodeRecord;
 import org.xmtpnode.proto.internal.SignedNodeRecord;
+import org.xmtpnode.runtime.catchup.EnvelopeExport;
+import org.xmtpnode.runtime.kafka.EnvelopeRecords;
 
 /**
  * Three nodes (each its own relay, store, key directory, bootstrap service and databases) sharing one
@@ -344,13 +344,13 @@ class NetworkIT {
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, devnet.kafkaBootstrapServers()))) {
             List<TopicPartition> partitions = admin
-                    .describeTopics(List.of(EnvelopeLog.DEFAULT_TOPIC))
+                    .describeTopics(List.of(EnvelopeRecords.DEFAULT_TOPIC))
                     .allTopicNames()
                     .get()
-                    .get(EnvelopeLog.DEFAULT_TOPIC)
+                    .get(EnvelopeRecords.DEFAULT_TOPIC)
                     .partitions()
                     .stream()
-                    .map(i -> new TopicPartition(EnvelopeLog.DEFAULT_TOPIC, i.partition()))
+                    .map(i -> new TopicPartition(EnvelopeRecords.DEFAULT_TOPIC, i.partition()))
                     .toList();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
@@ -491,7 +491,7 @@ class NetworkIT {
         Set<String> out = new HashSet<>();
         byte[] after = new byte[0];
         while (true) {
-            ExportPage page = StoreExport.page(Api.HTTP, URI.create(store), 5000, null, after);
+            ExportPage page = EnvelopeExport.page(Api.HTTP, URI.create(store), 5000, null, after);
             for (ExportedEnvelope e : page.getEnvelopesList()) {
                 out.add(HexFormat.of().formatHex(EnvelopeDigest.of(e.getEnvelope())));
             }

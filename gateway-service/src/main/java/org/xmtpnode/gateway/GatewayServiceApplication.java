@@ -2,10 +2,11 @@ package org.xmtpnode.gateway;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.xmtpnode.gateway.config.GatewayProperties;
 
 @SpringBootApplication
-@ConfigurationPropertiesScan
+@EnableConfigurationProperties(GatewayProperties.class)
 public class GatewayServiceApplication {
 
     public static void main(String[] args) {

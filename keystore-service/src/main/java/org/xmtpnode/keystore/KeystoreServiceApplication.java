@@ -2,10 +2,8 @@ package org.xmtpnode.keystore;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 @SpringBootApplication
-@ConfigurationPropertiesScan
 public class KeystoreServiceApplication {
 
     public static void main(String[] args) {

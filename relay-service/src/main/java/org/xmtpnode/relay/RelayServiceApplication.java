@@ -2,10 +2,8 @@ package org.xmtpnode.relay;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 @SpringBootApplication
-@ConfigurationPropertiesScan
 public class RelayServiceApplication {
 
     public static void main(String[] args) {

@@ -34,7 +34,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.xmtpnode.core.EnvelopeDigest;
-import org.xmtpnode.core.EnvelopeLog;
 import org.xmtpnode.core.WireJson;
 import org.xmtpnode.devnet.Postgres;
 import org.xmtpnode.proto.api.BatchQueryResponse;
@@ -42,8 +41,9 @@ import org.xmtpnode.proto.api.Envelope;
 import org.xmtpnode.proto.api.QueryResponse;
 import org.xmtpnode.proto.internal.StoreRequest;
 import org.xmtpnode.proto.internal.StoreResponse;
+import org.xmtpnode.runtime.config.KafkaProperties;
+import org.xmtpnode.runtime.kafka.EnvelopeRecords;
 import org.xmtpnode.testsupport.TestInfra;
-import org.xmtpnode.topic.config.TopicProperties;
 
 /** topic-service against a real PostgreSQL and a real Kafka broker. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -67,8 +67,8 @@ class TopicServiceIT {
         registry.add("xmtp.kafka.bootstrap-servers", () -> TestInfra.kafka().bootstrapServers());
         registry.add("xmtp.kafka.topic", () -> "envelopes-" + UUID.randomUUID());
         registry.add("xmtp.node.id", () -> "node-a");
-        registry.add("xmtp.outbox.grace", () -> "1s");
-        registry.add("xmtp.outbox.interval", () -> "300ms");
+        registry.add("xmtp.topic.outbox.grace", () -> "1s");
+        registry.add("xmtp.topic.outbox.interval", () -> "300ms");
     }
 
     @AfterAll
@@ -219,7 +219,7 @@ class TopicServiceIT {
     @Test
     void storesWhatOtherNodesOriginatedFromKafkaButNotItsOwn() throws Exception {
         String topic = topic();
-        String kafkaTopic = jdbcTopicName();
+        String kafkaTopic = logTopic();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafka().bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
@@ -233,7 +233,7 @@ class TopicServiceIT {
                         kafkaTopic,
                         pair.getKey().getContentTopic().getBytes(),
                         pair.getKey().toByteArray());
-                record.headers().add(EnvelopeLog.ORIGIN_HEADER, EnvelopeLog.originBytes(pair.getValue()));
+                record.headers().add(EnvelopeRecords.ORIGIN_HEADER, EnvelopeRecords.originBytes(pair.getValue()));
                 producer.send(record).get();
             }
             await().atMost(Duration.ofSeconds(30))
@@ -249,10 +249,10 @@ class TopicServiceIT {
     }
 
     @Autowired
-    TopicProperties properties;
+    KafkaProperties kafka;
 
-    String jdbcTopicName() {
-        return properties.kafka().topic();
+    String logTopic() {
+        return kafka.topic();
     }
 
     @Test
@@ -266,7 +266,7 @@ class TopicServiceIT {
                 "bootstrap.servers", TestInfra.kafka().bootstrapServers(),
                 "key.deserializer", ByteArrayDeserializer.class,
                 "value.deserializer", ByteArrayDeserializer.class))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(jdbcTopicName()).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(logTopic()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition()))
                     .toList();
             consumer.assign(partitions);
@@ -274,8 +274,8 @@ class TopicServiceIT {
             List<Envelope> carried = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    if (Arrays.equals(EnvelopeLog.digest(r.headers()), digest)) {
-                        assertThat(EnvelopeLog.origin(r.headers())).isEqualTo("node-a");
+                    if (Arrays.equals(EnvelopeRecords.digest(r.headers()), digest)) {
+                        assertThat(EnvelopeRecords.origin(r.headers())).isEqualTo("node-a");
                         carried.add(Envelope.parseFrom(r.value()));
                     }
                 }
@@ -372,7 +372,9 @@ class TopicServiceIT {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isIn(400, 413);
-            assertThat(r.body()).contains("\"code\":3");
+            // the node's own (internal) API answers problem+json, as /keys/v1 and /nodes/v1 do
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(r.body()).contains("\"status\":" + r.statusCode());
         }
         assertThat(rows()).isEqualTo(before);
     }

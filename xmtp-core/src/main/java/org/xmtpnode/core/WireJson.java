@@ -224,7 +224,8 @@ public final class WireJson {
 
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
-    static void appendJsonString(StringBuilder sb, CharSequence s) {
+    /** Appends {@code s} as a JSON string literal (quoted, escaped). */
+    public static void appendJsonString(StringBuilder sb, CharSequence s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

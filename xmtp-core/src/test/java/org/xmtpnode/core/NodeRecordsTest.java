@@ -24,7 +24,7 @@ class NodeRecordsTest {
                 .setRegion("eu")
                 .setVersion("1")
                 .addRelayUrls("http://relay:5101")
-                .addStoreUrls("http://topic:5102")
+                .addTopicUrls("http://topic:5102")
                 .setSigningKey(ByteString.copyFrom(Secp256k1.publicKey(key)))
                 .setIssuedAtNs(1_700_000_000_000_000_000L)
                 .setState(NodeRecord.State.STATE_SERVING)

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ import org.springframework.stereotype.Component;
 import org.xmtpnode.bootstrap.config.BootstrapProperties;
 import org.xmtpnode.core.nodes.NodeRecords;
 import org.xmtpnode.proto.internal.NodeRecord;
+import org.xmtpnode.runtime.config.NodeProperties;
+import org.xmtpnode.runtime.log.LogConsumer;
 
 /**
  * This node's voice in the registry: a signed record every heartbeat interval listing the node's
@@ -34,7 +37,10 @@ public class Announcer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Announcer.class);
 
     private final BootstrapProperties properties;
+    private final String nodeId;
     private final RegistryLog registryLog;
+    private final LogConsumer registryReader;
+    private final Clock clock;
     private final NodeKey key;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -45,17 +51,30 @@ public class Announcer implements SmartLifecycle {
     private volatile boolean running;
     private volatile NodeRecord.State lastState;
 
-    public Announcer(BootstrapProperties properties, RegistryLog registryLog, MeterRegistry meters) {
+    /**
+     * @param registry the reader of the registry topic: heartbeats start once it reads (it creates the topic
+     *     with compaction; a write first would leave a broker to create it with its own defaults)
+     */
+    public Announcer(
+            BootstrapProperties properties,
+            NodeProperties node,
+            RegistryLog registryLog,
+            LogConsumer registry,
+            Clock clock,
+            MeterRegistry meters) {
         this.properties = properties;
+        this.nodeId = node.id();
         this.registryLog = registryLog;
-        this.key = NodeKey.loadOrCreate(properties.node().signingKeyFile());
+        this.registryReader = registry;
+        this.clock = clock;
+        this.key = NodeKey.loadOrCreate(properties.signingKeyFile());
         this.sent =
                 Counter.builder("bootstrap.heartbeats").tag("result", "sent").register(meters);
         this.failed =
                 Counter.builder("bootstrap.heartbeats").tag("result", "failed").register(meters);
         String v = Announcer.class.getPackage().getImplementationVersion();
         this.version = v == null ? "dev" : v;
-        log.info("node {} signs its records with key {}", properties.node().id(), key.publicKeyHex());
+        log.info("node {} signs its records with key {}", nodeId, key.publicKeyHex());
     }
 
     public NodeKey key() {
@@ -71,22 +90,27 @@ public class Announcer implements SmartLifecycle {
             return t;
         });
         scheduler.scheduleWithFixedDelay(
-                this::heartbeat, 0, properties.bootstrap().heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+                this::heartbeat, 0, properties.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void heartbeat() {
-        BootstrapProperties.Node n = properties.node();
-        List<String> relays = ready(n.relayUrls());
-        List<String> stores = ready(n.storeUrls());
-        List<String> keys = ready(n.keysUrls());
-        if (lastState != NodeRecord.State.STATE_SERVING && !relays.isEmpty() && !stores.isEmpty() && !keys.isEmpty()) {
+        if (!registryReader.caughtUp()) {
+            return;
+        }
+        List<String> relays = ready(properties.relayUrls());
+        List<String> topics = ready(properties.topicUrls());
+        List<String> keystores = ready(properties.keystoreUrls());
+        if (lastState != NodeRecord.State.STATE_SERVING
+                && !relays.isEmpty()
+                && !topics.isEmpty()
+                && !keystores.isEmpty()) {
             lastState = NodeRecord.State.STATE_SERVING;
-            log.info("every service of node {} is ready: announcing it as serving", n.id());
+            log.info("every service of node {} is ready: announcing it as serving", nodeId);
         } else if (lastState == null) {
             lastState = NodeRecord.State.STATE_JOINING;
-            log.info("announcing node {} as joining until its services are ready", n.id());
+            log.info("announcing node {} as joining until its services are ready", nodeId);
         }
-        announce(lastState, relays, stores, keys);
+        announce(lastState, relays, topics, keystores);
     }
 
     private List<String> ready(List<URI> instances) {
@@ -111,26 +135,25 @@ public class Announcer implements SmartLifecycle {
         return out;
     }
 
-    private void announce(NodeRecord.State state, List<String> relays, List<String> stores, List<String> keys) {
-        BootstrapProperties.Node n = properties.node();
+    private void announce(NodeRecord.State state, List<String> relays, List<String> topics, List<String> keystores) {
         NodeRecord record = NodeRecord.newBuilder()
-                .setNodeId(n.id())
-                .setPublicUrl(n.publicUrl().toString())
-                .setRegion(n.region())
+                .setNodeId(nodeId)
+                .setPublicUrl(properties.publicUrl().toString())
+                .setRegion(properties.region())
                 .setVersion(version)
                 .addAllRelayUrls(relays)
-                .addAllStoreUrls(stores)
-                .addAllKeysUrls(keys)
+                .addAllTopicUrls(topics)
+                .addAllKeystoreUrls(keystores)
                 .setSigningKey(ByteString.copyFrom(key.publicKey()))
-                .setIssuedAtNs(System.currentTimeMillis() * 1_000_000L)
+                .setIssuedAtNs(clock.millis() * 1_000_000L)
                 .setState(state)
                 .build();
         try {
-            registryLog.write(n.id(), NodeRecords.sign(record, key.privateKey()), Duration.ofSeconds(5));
+            registryLog.write(nodeId, NodeRecords.sign(record, key.privateKey()), Duration.ofSeconds(5));
             sent.increment();
         } catch (Exception e) {
             failed.increment();
-            log.warn("heartbeat of node {} not written: {}", n.id(), e.toString());
+            log.warn("heartbeat of node {} not written: {}", nodeId, e.toString());
         }
     }
 
@@ -145,7 +168,7 @@ public class Announcer implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         announce(NodeRecord.State.STATE_LEAVING, List.of(), List.of(), List.of());
-        log.info("node {} announced that it is leaving", properties.node().id());
+        log.info("node {} announced that it is leaving", nodeId);
     }
 
     @Override
@@ -153,7 +176,7 @@ public class Announcer implements SmartLifecycle {
         return running;
     }
 
-    /** Starts after the registry reader, stops before it. */
+    /** Starts after the registry reader (phase 0), stops before it: the last record says leaving. */
     @Override
     public int getPhase() {
         return 1;

@@ -2,27 +2,28 @@ package org.xmtpnode.bootstrap.web;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.xmtpnode.bootstrap.registry.NodeRegistry;
 import org.xmtpnode.bootstrap.registry.RegistryLog;
+import org.xmtpnode.core.ApiException;
+import org.xmtpnode.core.GrpcCode;
 import org.xmtpnode.core.nodes.NodeRecords;
 import org.xmtpnode.proto.internal.NodeRecord;
 import org.xmtpnode.proto.internal.SignedNodeRecord;
@@ -47,8 +48,8 @@ public class NodesController {
             String state,
             boolean live,
             List<String> relayUrls,
-            List<String> storeUrls,
-            List<String> keysUrls,
+            List<String> topicUrls,
+            List<String> keystoreUrls,
             String signingKey,
             Instant lastHeartbeat) {
 
@@ -62,8 +63,8 @@ public class NodesController {
                     r.getState().name().substring("STATE_".length()).toLowerCase(),
                     l.live(),
                     r.getRelayUrlsList(),
-                    r.getStoreUrlsList(),
-                    r.getKeysUrlsList(),
+                    r.getTopicUrlsList(),
+                    r.getKeystoreUrlsList(),
                     "0x" + HexFormat.of().formatHex(r.getSigningKey().toByteArray()),
                     Instant.ofEpochSecond(0, r.getIssuedAtNs()));
         }
@@ -73,12 +74,10 @@ public class NodesController {
 
     private final NodeRegistry registry;
     private final RegistryLog registryLog;
-    private final MeterRegistry meters;
 
-    public NodesController(NodeRegistry registry, RegistryLog registryLog, MeterRegistry meters) {
+    public NodesController(NodeRegistry registry, RegistryLog registryLog) {
         this.registry = registry;
         this.registryLog = registryLog;
-        this.meters = meters;
     }
 
     /** Live nodes, sorted by id; {@code ?all=true} also lists the ones that left or went silent. */
@@ -91,53 +90,45 @@ public class NodesController {
     }
 
     /**
-     * Body: {@code {"record": "<base64 NodeRecord>", "signature": "<base64, 65 bytes>"}}. 202 once the
-     * record is in the registry topic; 400 for a malformed record, 403 for a bad signature or a key
-     * that may not speak for the node id.
+     * Body: {@code {"record": "<base64 NodeRecord>", "signature": "<base64, 65 bytes>"}}. 202 once the record
+     * is in the registry topic; 400 for a malformed record, 403 for a bad signature or a key that may not
+     * speak for the node id, 503 when the registry topic cannot be written.
      */
     @PostMapping(value = "/nodes/v1", consumes = MediaType.ALL_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<?> announce(@RequestBody(required = false) byte[] body) {
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    public Map<String, String> announce(@RequestBody(required = false) byte[] body) {
         if (body == null || body.length == 0 || body.length > MAX_RECORD_BYTES) {
-            return problem(
-                    HttpStatus.BAD_REQUEST,
-                    "bad-request",
+            throw ApiException.invalid(
                     "the body must be a signed node record of at most " + MAX_RECORD_BYTES + " bytes");
         }
         SignedNodeRecord.Builder b = SignedNodeRecord.newBuilder();
         try {
             JsonFormat.parser().merge(new String(body, StandardCharsets.UTF_8), b);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            return problem(HttpStatus.BAD_REQUEST, "bad-request", "the body is not a signed node record in JSON");
+            throw ApiException.invalid("the body is not a signed node record in JSON");
         }
         SignedNodeRecord signed = b.build();
         NodeRecord record;
         try {
             record = registry.check(signed);
         } catch (NodeRecords.Refused e) {
-            meters.counter("bootstrap.records", "result", "refused", "reason", e.reason())
-                    .increment();
+            registry.refused(e);
             log.warn("refused an announced node record: {}", e.getMessage());
-            HttpStatus status = switch (e.reason()) {
-                case "bad-signature", "key-mismatch", "untrusted-key" -> HttpStatus.FORBIDDEN;
-                default -> HttpStatus.BAD_REQUEST;
+            throw switch (e.reason()) {
+                case "bad-signature", "key-mismatch", "untrusted-key" ->
+                    new ApiException(GrpcCode.PERMISSION_DENIED, e.getMessage());
+                default -> ApiException.invalid(e.getMessage());
             };
-            return problem(status, status == HttpStatus.FORBIDDEN ? "forbidden" : "bad-request", e.getMessage());
         }
         try {
             registryLog.write(record.getNodeId(), signed, Duration.ofSeconds(5));
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("the registry is unavailable, retry later");
+        } catch (ExecutionException | TimeoutException e) {
             log.warn("registry topic unavailable: {}", e.toString());
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the registry is unavailable, retry later");
+            throw ApiException.unavailable("the registry is unavailable, retry later");
         }
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("nodeId", record.getNodeId()));
-    }
-
-    static ResponseEntity<ProblemDetail> problem(HttpStatus status, String type, String detail) {
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
-        p.setType(URI.create("urn:xmtp-node:problem:" + type));
-        p.setTitle(status.getReasonPhrase());
-        return ResponseEntity.status(status)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(p);
+        return Map.of("nodeId", record.getNodeId());
     }
 }

@@ -7,57 +7,58 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * gateway-service settings ({@code xmtp.gateway.*}).
  *
- * @param bootstrapUrls  bootstrap services to learn the network's nodes from (any one answers for
- *                       all); empty: one node at the three static URLs below
+ * @param bootstrapUrls bootstrap services to learn the network's nodes from (any one answers for all); empty:
+ *     one node at the three static URLs below
  * @param discoveryInterval how often the node list is refreshed
- * @param relayUrl       without bootstrap: the relay-service that takes publish and subscribe
- * @param storeUrl       without bootstrap: the topic-service that answers query and batch-query
- * @param keystoreUrl    without bootstrap: the keystore-service that answers key lookups
- * @param ejectFor       how long an instance that refused a connection is left out of rotation
- * @param maxBodyBytes   request body caps; a larger body gets 413 / code 3 before it reaches a service
- * @param rateLimits     token buckets per client IP and per wallet
+ * @param relayUrl without bootstrap: the relay-service that takes publish and subscribe
+ * @param topicUrl without bootstrap: the topic-service that answers query and batch-query
+ * @param keystoreUrl without bootstrap: the keystore-service that answers key lookups
+ * @param ejectFor how long an instance that refused a connection is left out of rotation
+ * @param maxBodyBytes request body caps; a larger body gets 413 before it reaches a service
+ * @param rateLimits token buckets per client IP and per wallet
  * @param trustedProxies CIDR ranges of proxies whose X-Forwarded-For names the client
- * @param authRequired   publishes need a wallet's auth token (off only for local experiments)
+ * @param authRequired publishes need a wallet's auth token (off only for local experiments)
  * @param tokenCacheSize verified tokens remembered until they expire
  */
 @ConfigurationProperties("xmtp.gateway")
 @Validated
 public record GatewayProperties(
-        @NotNull List<URI> bootstrapUrls,
-        @NotNull Duration discoveryInterval,
+        @DefaultValue("http://127.0.0.1:5104") @NotNull List<URI> bootstrapUrls,
+        @DefaultValue("2s") @NotNull Duration discoveryInterval,
         URI relayUrl,
-        URI storeUrl,
+        URI topicUrl,
         URI keystoreUrl,
-        @NotNull Duration ejectFor,
-        @Valid @NotNull MaxBodyBytes maxBodyBytes,
+        @DefaultValue("10s") @NotNull Duration ejectFor,
+        @DefaultValue @Valid @NotNull MaxBodyBytes maxBodyBytes,
         @Valid @NotNull RateLimits rateLimits,
-        @NotNull List<String> trustedProxies,
-        boolean authRequired,
-        @Min(1) int tokenCacheSize) {
+        @DefaultValue({"127.0.0.0/8", "::1/128"}) @NotNull List<String> trustedProxies,
+        @DefaultValue("true") boolean authRequired,
+        @DefaultValue("100000") @Min(1) int tokenCacheSize) {
 
     /**
-     * Token buckets in Redis, shared by every gateway replica. Cost: envelopes per publish, queries per
-     * batch query, 1 for any other call.
+     * Token buckets in Redis, shared by every gateway replica. Cost: envelopes per publish, queries per batch
+     * query, 1 for any other call.
      *
-     * @param enabled      off only for local experiments
-     * @param read         per client IP: query, batch-query, subscribe, key lookups
-     * @param publish      per client IP and, separately, per wallet: publish
+     * @param enabled off only for local experiments
+     * @param read per client IP: query, batch-query, subscribe, key lookups
+     * @param publish per client IP and, separately, per wallet: publish
      * @param redisTimeout how long to wait for Redis before letting the request through (fail open)
      */
     public record RateLimits(
-            boolean enabled,
+            @DefaultValue("true") boolean enabled,
             @Valid @NotNull Bucket read,
             @Valid @NotNull Bucket publish,
-            @NotNull Duration redisTimeout) {}
+            @DefaultValue("200ms") @NotNull Duration redisTimeout) {}
 
     /**
      * @param perMinute refill per minute
-     * @param burst     capacity
+     * @param burst capacity
      */
     public record Bucket(@Min(1) long perMinute, @Min(1) long burst) {
 
@@ -67,14 +68,14 @@ public record GatewayProperties(
     }
 
     /**
-     * @param publish   {@code /message/v1/publish}
+     * @param publish {@code /message/v1/publish}
      * @param subscribe {@code /message/v1/subscribe} (a wallet may follow thousands of topics)
-     * @param other     every other path
+     * @param other every other path
      */
     public record MaxBodyBytes(
-            @Min(1024) long publish,
-            @Min(1024) long subscribe,
-            @Min(1024) long other) {
+            @DefaultValue("8388608") @Min(1024) long publish,
+            @DefaultValue("2097152") @Min(1024) long subscribe,
+            @DefaultValue("1048576") @Min(1024) long other) {
 
         public long forPath(String path) {
             return switch (path) {

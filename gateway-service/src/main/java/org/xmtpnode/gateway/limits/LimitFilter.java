@@ -3,6 +3,7 @@ package org.xmtpnode.gateway.limits;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.function.LongFunction;
 import java.util.function.ToLongFunction;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -11,19 +12,16 @@ import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.xmtpnode.core.ApiException;
 import org.xmtpnode.core.GrpcCode;
 import org.xmtpnode.core.WireJson;
 import org.xmtpnode.core.crypto.AuthTokens;
-import org.xmtpnode.core.crypto.TokenCache;
 import org.xmtpnode.gateway.config.GatewayProperties;
 import org.xmtpnode.proto.api.BatchQueryRequest;
 import org.xmtpnode.proto.api.PublishRequest;
+import org.xmtpnode.runtime.auth.TokenCache;
 import reactor.core.publisher.Mono;
 
 /**
@@ -42,10 +40,10 @@ public class LimitFilter implements GlobalFilter, Ordered {
     private final TokenCache tokens;
     private final boolean authRequired;
 
-    public LimitFilter(RateLimiter limiter, GatewayProperties properties, MeterRegistry meters) {
+    public LimitFilter(RateLimiter limiter, GatewayProperties properties, MeterRegistry meters, Clock clock) {
         this.limiter = limiter;
         this.clientAddress = new ClientAddress(properties.trustedProxies());
-        this.tokens = new TokenCache(properties.tokenCacheSize());
+        this.tokens = new TokenCache(properties.tokenCacheSize(), clock);
         this.authRequired = properties.authRequired();
         Gauge.builder("gateway.auth.tokens.cached", tokens, TokenCache::size).register(meters);
     }
@@ -123,18 +121,8 @@ public class LimitFilter implements GlobalFilter, Ordered {
             case ALLOWED, FAILED_OPEN -> chain.filter(exchange);
             case DENIED ->
                 Mono.error(new ApiException(GrpcCode.PERMISSION_DENIED, "this wallet may not use this node"));
-            case LIMITED -> tooMany(exchange.getResponse(), decision.waitMillis());
+            case LIMITED -> Mono.error(ApiException.rateLimited((decision.waitMillis() + 999) / 1000));
         };
-    }
-
-    private static Mono<Void> tooMany(ServerHttpResponse response, long waitMillis) {
-        long seconds = Math.max(1, (waitMillis + 999) / 1000);
-        response.setStatusCode(HttpStatus.TOO_MANY_REQUESTS);
-        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        byte[] body =
-                WireJson.errorBody(GrpcCode.RESOURCE_EXHAUSTED, "rate limit exceeded, retry in " + seconds + " s");
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 
     @Override

@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The nodes the gateway balances over, per service ({@value #RELAY}, {@value #STORE}, {@value #KEYS}):
+ * The nodes the gateway balances over, per service ({@value #RELAY}, {@value #TOPIC}, {@value #KEYSTORE}):
  * every serving, live node the bootstrap registry lists, refreshed every discovery interval; the last
  * good list is kept while no bootstrap service answers. An instance that refused a connection is left
  * out for a while (it may be dead and not yet dropped from the registry). A service the registry
@@ -35,8 +35,8 @@ import tools.jackson.databind.JsonNode;
 public class NodeDirectory implements SmartLifecycle, HealthIndicator {
 
     public static final String RELAY = "relay";
-    public static final String STORE = "store";
-    public static final String KEYS = "keys";
+    public static final String TOPIC = "topic";
+    public static final String KEYSTORE = "keystore";
 
     private static final Logger log = LoggerFactory.getLogger(NodeDirectory.class);
 
@@ -57,18 +57,18 @@ public class NodeDirectory implements SmartLifecycle, HealthIndicator {
                 .register(meters);
         meters.gauge("gateway.nodes.serving", this, d -> d.nodeIds.size());
         if (properties.bootstrapUrls().isEmpty()) {
-            if (properties.relayUrl() == null || properties.storeUrl() == null || properties.keystoreUrl() == null) {
+            if (properties.relayUrl() == null || properties.topicUrl() == null || properties.keystoreUrl() == null) {
                 throw new IllegalStateException(
-                        "set xmtp.gateway.bootstrap-urls, or all of relay-url, store-url and keystore-url");
+                        "set xmtp.gateway.bootstrap-urls, or all of relay-url, topic-url and keystore-url");
             }
             instances = Map.of(
                     RELAY, List.of(instance(RELAY, "static", properties.relayUrl())),
-                    STORE, List.of(instance(STORE, "static", properties.storeUrl())),
-                    KEYS, List.of(instance(KEYS, "static", properties.keystoreUrl())));
+                    TOPIC, List.of(instance(TOPIC, "static", properties.topicUrl())),
+                    KEYSTORE, List.of(instance(KEYSTORE, "static", properties.keystoreUrl())));
             nodeIds = List.of("static");
             loaded = true;
         } else {
-            instances = Map.of(RELAY, List.of(), STORE, List.of(), KEYS, List.of());
+            instances = Map.of(RELAY, List.of(), TOPIC, List.of(), KEYSTORE, List.of());
         }
     }
 
@@ -143,7 +143,7 @@ public class NodeDirectory implements SmartLifecycle, HealthIndicator {
 
     private void apply(JsonNode body) {
         Map<String, List<ServiceInstance>> next =
-                Map.of(RELAY, new ArrayList<>(), STORE, new ArrayList<>(), KEYS, new ArrayList<>());
+                Map.of(RELAY, new ArrayList<>(), TOPIC, new ArrayList<>(), KEYSTORE, new ArrayList<>());
         List<String> ids = new ArrayList<>();
         for (JsonNode node : body.path("nodes")) {
             if (!node.path("live").asBoolean()
@@ -153,8 +153,8 @@ public class NodeDirectory implements SmartLifecycle, HealthIndicator {
             String id = node.path("nodeId").asString();
             ids.add(id);
             add(next.get(RELAY), RELAY, id, node.path("relayUrls"));
-            add(next.get(STORE), STORE, id, node.path("storeUrls"));
-            add(next.get(KEYS), KEYS, id, node.path("keysUrls"));
+            add(next.get(TOPIC), TOPIC, id, node.path("topicUrls"));
+            add(next.get(KEYSTORE), KEYSTORE, id, node.path("keystoreUrls"));
         }
         if (!ids.equals(nodeIds)) {
             log.info("serving nodes: {}", ids);

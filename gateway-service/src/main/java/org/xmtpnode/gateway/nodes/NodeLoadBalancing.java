@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Routes with {@code lb://relay}, {@code lb://store} and {@code lb://keys} are balanced round robin
+ * Routes with {@code lb://relay}, {@code lb://topic} and {@code lb://keystore} are balanced round robin
  * over the directory's instances (Spring Cloud LoadBalancer, one child context per service).
  */
 @Configuration(proxyBeanMethods = false)

@@ -1,23 +1,23 @@
 package org.xmtpnode.gateway.web;
 
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.xmtpnode.core.ApiException;
 import org.xmtpnode.gateway.config.GatewayProperties;
+import org.xmtpnode.runtime.web.RequestBodies;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Caps request bodies per path: a declared length over the cap is refused at once, and a body sent
- * without a length is counted as it streams through.
+ * Caps request bodies per path before they reach a service: a declared length over the cap is read
+ * and discarded, then refused with 413; a body sent without a length is counted as it streams through.
+ * Either way the client reads the 413 ({@link RequestBodies}).
  */
 @Component
 public class BodyLimitFilter implements GlobalFilter, Ordered {
@@ -34,7 +34,7 @@ public class BodyLimitFilter implements GlobalFilter, Ordered {
         long max = limits.forPath(request.getPath().value());
         long declared = request.getHeaders().getContentLength();
         if (declared > max) {
-            return Mono.error(tooLarge(max));
+            return RequestBodies.discard(request.getBody()).then(Mono.error(ApiException.bodyOver(max)));
         }
         if (declared >= 0) {
             return chain.filter(exchange);
@@ -42,22 +42,10 @@ public class BodyLimitFilter implements GlobalFilter, Ordered {
         ServerHttpRequest counted = new ServerHttpRequestDecorator(request) {
             @Override
             public Flux<DataBuffer> getBody() {
-                AtomicLong seen = new AtomicLong();
-                return super.getBody().handle((buffer, sink) -> {
-                    if (seen.addAndGet(buffer.readableByteCount()) > max) {
-                        DataBufferUtils.release(buffer);
-                        sink.error(tooLarge(max));
-                    } else {
-                        sink.next(buffer);
-                    }
-                });
+                return RequestBodies.capped(super.getBody(), max);
             }
         };
         return chain.filter(exchange.mutate().request(counted).build());
-    }
-
-    private static ApiException tooLarge(long max) {
-        return ApiException.tooLarge("request body is larger than " + max + " bytes");
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 import org.xmtpnode.keystore.config.KeystoreProperties;
+import org.xmtpnode.runtime.config.NodeProperties;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -40,11 +41,12 @@ public class ContactCache implements DisposableBean {
         return t;
     });
 
-    public ContactCache(StringRedisTemplate redis, KeystoreProperties properties, MeterRegistry meters) {
+    public ContactCache(
+            StringRedisTemplate redis, KeystoreProperties properties, NodeProperties node, MeterRegistry meters) {
         this.redis = redis;
         this.json = JsonMapper.builder().build();
-        this.ttl = properties.keystore().cacheTtl();
-        this.prefix = "xmtp:keystore:" + properties.node().id() + ":contacts:";
+        this.ttl = properties.cacheTtl();
+        this.prefix = "xmtp:keystore:" + node.id() + ":contacts:";
         this.hits = Counter.builder("keystore.cache").tag("result", "hit").register(meters);
         this.misses = Counter.builder("keystore.cache").tag("result", "miss").register(meters);
         this.errors = Counter.builder("keystore.cache").tag("result", "error").register(meters);

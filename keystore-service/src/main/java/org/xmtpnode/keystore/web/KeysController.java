@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.xmtpnode.core.ApiException;
+import org.xmtpnode.core.GrpcCode;
 import org.xmtpnode.core.crypto.Ethereum;
 import org.xmtpnode.keystore.config.KeystoreProperties;
 import org.xmtpnode.keystore.directory.ContactCache;
@@ -22,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The key directory's lookups. Addresses are accepted in any case and answered in EIP-55 form.
- * Errors are problem+json ({@link Problems}).
+ * Errors are problem+json (node-runtime's error rendering).
  */
 @RestController
 public class KeysController {
@@ -36,17 +37,17 @@ public class KeysController {
     public KeysController(KeyDirectory directory, ContactCache cache, KeystoreProperties properties) {
         this.directory = directory;
         this.cache = cache;
-        this.maxBatch = properties.keystore().maxBatch();
+        this.maxBatch = properties.maxBatch();
     }
 
     @GetMapping("/keys/v1/contacts/{wallet}")
-    public ResponseEntity<?> contacts(@PathVariable String wallet) {
+    public WalletContacts contacts(@PathVariable String wallet) {
         String address = address(wallet);
         WalletContacts contacts = lookup(List.of(address)).get(address);
         if (contacts.bundles().isEmpty()) {
-            return Problems.notFound("no contact bundle is known for wallet " + address);
+            throw notFound("no contact bundle is known for wallet " + address);
         }
-        return ResponseEntity.ok(contacts);
+        return contacts;
     }
 
     /**
@@ -59,15 +60,15 @@ public class KeysController {
         try {
             request = body == null ? null : json.readValue(body, BatchLookup.class);
         } catch (JacksonException e) {
-            throw new Problems.BadRequest("the body is not {\"walletAddresses\":[…]}");
+            throw ApiException.invalid("the body is not {\"walletAddresses\":[…]}");
         }
         if (request == null
                 || request.walletAddresses() == null
                 || request.walletAddresses().isEmpty()) {
-            throw new Problems.BadRequest("walletAddresses must list at least one address");
+            throw ApiException.invalid("walletAddresses must list at least one address");
         }
         if (request.walletAddresses().size() > maxBatch) {
-            throw new Problems.BadRequest("a batch holds at most " + maxBatch + " addresses");
+            throw ApiException.invalid("a batch holds at most " + maxBatch + " addresses");
         }
         List<String> addresses =
                 request.walletAddresses().stream().map(KeysController::address).toList();
@@ -76,11 +77,10 @@ public class KeysController {
     }
 
     @GetMapping("/keys/v1/private-key-bundles/{wallet}")
-    public ResponseEntity<?> privateKeyBundle(@PathVariable String wallet) {
+    public KeyDirectory.PrivateKeyBundle privateKeyBundle(@PathVariable String wallet) {
         String address = address(wallet);
         Optional<KeyDirectory.PrivateKeyBundle> bundle = directory.privateKeyBundle(address);
-        return bundle.<ResponseEntity<?>>map(ResponseEntity::ok)
-                .orElseGet(() -> Problems.notFound("no private key bundle is known for wallet " + address));
+        return bundle.orElseThrow(() -> notFound("no private key bundle is known for wallet " + address));
     }
 
     /** Cache first; the misses in one query, then cached (only wallets that have bundles). */
@@ -112,11 +112,15 @@ public class KeysController {
 
     static String address(String wallet) {
         if (!Ethereum.isAddress(wallet)) {
-            throw new Problems.BadRequest("not an Ethereum address: 0x followed by 40 hex digits");
+            throw ApiException.invalid("not an Ethereum address: 0x followed by 40 hex digits");
         }
         return Ethereum.checksum(wallet);
     }
 
     /** @param walletAddresses up to {@code xmtp.keystore.max-batch} addresses */
     public record BatchLookup(List<String> walletAddresses) {}
+
+    private static ApiException notFound(String message) {
+        return new ApiException(GrpcCode.NOT_FOUND, message);
+    }
 }

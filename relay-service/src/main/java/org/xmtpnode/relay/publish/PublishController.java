@@ -8,7 +8,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.xmtpnode.core.WireJson;
 import org.xmtpnode.proto.api.PublishRequest;
 import org.xmtpnode.relay.config.RelayProperties;
-import org.xmtpnode.relay.web.RequestBodies;
+import org.xmtpnode.runtime.web.RequestBodies;
 import reactor.core.publisher.Mono;
 
 @RestController
@@ -21,7 +21,7 @@ public class PublishController {
 
     public PublishController(PublishService publisher, RelayProperties properties) {
         this.publisher = publisher;
-        this.maxBodyBytes = properties.relay().maxRequestBytes();
+        this.maxBodyBytes = properties.maxRequestBytes();
     }
 
     /** Bodies of any content type are read as JSON: the SDKs send text/plain. */

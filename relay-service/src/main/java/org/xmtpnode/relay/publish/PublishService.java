@@ -4,19 +4,20 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
+import java.util.Locale;
 import org.springframework.stereotype.Service;
 import org.xmtpnode.core.ApiException;
 import org.xmtpnode.core.EnvelopeDigest;
 import org.xmtpnode.core.Envelopes;
 import org.xmtpnode.core.TopicOwnership;
 import org.xmtpnode.core.Topics;
-import org.xmtpnode.core.crypto.TokenCache;
 import org.xmtpnode.proto.api.Envelope;
 import org.xmtpnode.proto.api.PublishRequest;
 import org.xmtpnode.relay.config.RelayProperties;
+import org.xmtpnode.runtime.auth.TokenCache;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,35 +29,24 @@ import reactor.core.publisher.Mono;
 @Service
 public class PublishService {
 
-    private final StoreClient store;
-    private final EnvelopeProducer producer;
+    private final TopicClient store;
+    private final EnvelopeSender log;
     private final MeterRegistry meters;
     private final Counter envelopesPublished;
 
     private final TokenCache tokens;
     private final boolean authRequired;
 
-    /**
-     * Fault tests only: a relay that takes a publish to this topic halts right after the store, before
-     * its Kafka send (the gap the store's outbox closes). Empty, the default, turns it off.
-     */
-    private final String crashAfterStoreTopic;
-
     public PublishService(
-            StoreClient store,
-            EnvelopeProducer producer,
-            MeterRegistry meters,
-            RelayProperties properties,
-            @Value("${xmtp.relay.test-crash-after-store-topic:}") String crashAfterStoreTopic) {
-        this.crashAfterStoreTopic = crashAfterStoreTopic;
+            TopicClient store, EnvelopeSender log, MeterRegistry meters, RelayProperties properties, Clock clock) {
         this.store = store;
-        this.producer = producer;
+        this.log = log;
         this.meters = meters;
         this.envelopesPublished = Counter.builder("relay.publish.envelopes")
                 .description("envelopes acknowledged to clients")
                 .register(meters);
-        this.tokens = new TokenCache(properties.relay().tokenCacheSize());
-        this.authRequired = properties.relay().authRequired();
+        this.tokens = new TokenCache(properties.tokenCacheSize(), clock);
+        this.authRequired = properties.authRequired();
         Gauge.builder("relay.auth.tokens.cached", tokens, TokenCache::size).register(meters);
     }
 
@@ -81,19 +71,13 @@ public class PublishService {
         }
         Timer.Sample sample = Timer.start(meters);
         Mono<Void> stored = durable.isEmpty() ? Mono.empty() : store.store(durable);
-        return stored.then(Mono.defer(() -> {
-                    if (!crashAfterStoreTopic.isEmpty()
-                            && all.stream().anyMatch(e -> e.getContentTopic().equals(crashAfterStoreTopic))) {
-                        Runtime.getRuntime().halt(137);
-                    }
-                    return producer.send(all, digests);
-                }))
+        return stored.then(Mono.defer(() -> log.send(all, digests)))
                 .doOnSuccess(v -> {
                     envelopesPublished.increment(all.size());
                     sample.stop(timer("ok"));
                 })
                 .doOnError(e -> sample.stop(
-                        timer(e instanceof ApiException api ? api.code().name().toLowerCase() : "error")));
+                        timer(e instanceof ApiException api ? api.code().name().toLowerCase(Locale.ROOT) : "error")));
     }
 
     /** Authentication, then the envelopes, then who may publish where: nothing is stored unless all pass. */
@@ -110,7 +94,7 @@ public class PublishService {
     private void refused(ApiException e) {
         String reason = e instanceof TopicOwnership.InvalidContactBundle
                 ? "invalid_contact_bundle"
-                : e.code().name().toLowerCase();
+                : e.code().name().toLowerCase(Locale.ROOT);
         Counter.builder("relay.publish.refused")
                 .description("publishes refused before anything was stored")
                 .tag("reason", reason)

@@ -16,7 +16,7 @@ import org.xmtpnode.core.Topics;
 import org.xmtpnode.core.WireJson;
 import org.xmtpnode.proto.api.SubscribeRequest;
 import org.xmtpnode.relay.config.RelayProperties;
-import org.xmtpnode.relay.web.RequestBodies;
+import org.xmtpnode.runtime.web.RequestBodies;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -39,8 +39,8 @@ public class SubscribeController {
 
     public SubscribeController(SubscriptionRegistry registry, RelayProperties properties) {
         this.registry = registry;
-        this.heartbeat = properties.relay().heartbeatInterval();
-        this.maxBodyBytes = properties.relay().maxRequestBytes();
+        this.heartbeat = properties.heartbeatInterval();
+        this.maxBodyBytes = properties.maxRequestBytes();
     }
 
     @PostMapping(path = "/message/v1/subscribe")

@@ -31,7 +31,7 @@ public class SubscriptionRegistry implements SmartLifecycle {
     private volatile boolean running;
 
     public SubscriptionRegistry(RelayProperties properties, MeterRegistry meters) {
-        this.buffer = properties.relay().subscriberBuffer();
+        this.buffer = properties.subscriberBuffer();
         this.overflows = Counter.builder("relay.subscriber.overflow")
                 .description("subscribers closed because they fell more than the buffer behind")
                 .register(meters);

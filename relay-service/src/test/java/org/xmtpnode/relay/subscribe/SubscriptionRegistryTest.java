@@ -3,13 +3,13 @@ package org.xmtpnode.relay.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
-import org.springframework.util.unit.DataSize;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.xmtpnode.relay.config.RelayProperties;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.test.StepVerifier;
@@ -18,19 +18,8 @@ class SubscriptionRegistryTest {
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final SubscriptionRegistry registry = new SubscriptionRegistry(
-            new RelayProperties(
-                    new RelayProperties.Node("node-1"),
-                    new RelayProperties.Kafka("127.0.0.1:9092", "t", 1, (short) 1, 0, Duration.ofSeconds(5)),
-                    new RelayProperties.Relay(
-                            URI.create("http://127.0.0.1:1"),
-                            Duration.ofSeconds(1),
-                            16,
-                            Duration.ofSeconds(25),
-                            1000,
-                            1024,
-                            true,
-                            100,
-                            new RelayProperties.StoreBatch(4, DataSize.ofMegabytes(4), 1000))),
+            new Binder(new MapConfigurationPropertySource(Map.of("xmtp.relay.subscriber-buffer", "16")))
+                    .bindOrCreate("xmtp.relay", RelayProperties.class),
             meters);
 
     static byte[] line(String s) {

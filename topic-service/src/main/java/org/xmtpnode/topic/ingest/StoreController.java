@@ -15,7 +15,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.xmtpnode.core.ApiException;
-import org.xmtpnode.core.EnvelopeDigest;
 import org.xmtpnode.core.Envelopes;
 import org.xmtpnode.core.Topics;
 import org.xmtpnode.proto.api.PublishRequest;
@@ -25,6 +24,7 @@ import org.xmtpnode.proto.internal.StoreRequest;
 import org.xmtpnode.proto.internal.StoreResponse;
 import org.xmtpnode.topic.config.TopicProperties;
 import org.xmtpnode.topic.store.EnvelopeStore;
+import org.xmtpnode.topic.store.StoredEnvelope;
 
 /**
  * The relay's write into this node's store (internal: the gateway does not route it). Binary protobuf
@@ -104,11 +104,14 @@ public class StoreController {
         if (prefix != null && (prefix.isEmpty() || prefix.length() > 300)) {
             throw ApiException.invalid("prefix must be 1-300 characters");
         }
-        List<ExportedEnvelope> page = store.export(from, limit, prefix);
-        ExportPage.Builder out = ExportPage.newBuilder().addAllEnvelopes(page);
+        List<StoredEnvelope> page = store.export(from, limit, prefix);
+        ExportPage.Builder out = ExportPage.newBuilder();
+        for (StoredEnvelope e : page) {
+            out.addEnvelopes(
+                    ExportedEnvelope.newBuilder().setEnvelope(e.envelope()).setOriginNode(e.originNode()));
+        }
         if (page.size() == limit) {
-            out.setNextAfter(ByteString.copyFrom(
-                    EnvelopeDigest.of(page.get(page.size() - 1).getEnvelope())));
+            out.setNextAfter(ByteString.copyFrom(page.get(page.size() - 1).digest()));
         }
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType(PROTOBUF))

@@ -7,29 +7,28 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.xmtpnode.core.GrpcCode;
-import org.xmtpnode.core.WireJson;
+import org.xmtpnode.core.ApiException;
+import org.xmtpnode.runtime.web.ServletErrorAdvice;
 import org.xmtpnode.topic.config.TopicProperties;
 
-/** Refuses bodies larger than {@code xmtp.store.max-request-bytes} before reading them. */
+/**
+ * Refuses bodies larger than {@code xmtp.topic.max-request-bytes} before reading them; Tomcat then
+ * swallows the unread body (up to {@code server.tomcat.max-swallow-size}) so the client reads the 413.
+ */
 @Component
 public class RequestSizeFilter extends OncePerRequestFilter {
 
     private final long maxBytes;
 
     public RequestSizeFilter(TopicProperties properties) {
-        this.maxBytes = properties.store().maxRequestBytes();
+        this.maxBytes = properties.maxRequestBytes();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > maxBytes) {
-            response.setStatus(413);
-            response.setContentType("application/json");
-            response.getOutputStream()
-                    .write(WireJson.errorBody(
-                            GrpcCode.INVALID_ARGUMENT, "request body is larger than " + maxBytes + " bytes"));
+            ServletErrorAdvice.write(request, response, ApiException.bodyOver(maxBytes));
             return;
         }
         chain.doFilter(request, response);
