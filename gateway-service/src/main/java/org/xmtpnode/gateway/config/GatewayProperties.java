@@ -52,20 +52,40 @@ public record GatewayProperties(
      */
     public record RateLimits(
             @DefaultValue("true") boolean enabled,
-            @Valid @NotNull Bucket read,
-            @Valid @NotNull Bucket publish,
+            @DefaultValue @Valid @NotNull ReadBucket read,
+            @DefaultValue @Valid @NotNull PublishBucket publish,
             @DefaultValue("200ms") @NotNull Duration redisTimeout) {}
 
+    /** A token bucket: a capacity and its refill. */
+    public interface Bucket {
+        long perMinute();
+
+        long burst();
+
+        default double refillPerMilli() {
+            return perMinute() / 60_000.0;
+        }
+    }
+
     /**
+     * The reference node's default limit, per client IP.
+     *
      * @param perMinute refill per minute
      * @param burst capacity
      */
-    public record Bucket(@Min(1) long perMinute, @Min(1) long burst) {
+    public record ReadBucket(
+            @DefaultValue("2000") @Min(1) long perMinute,
+            @DefaultValue("10000") @Min(1) long burst) implements Bucket {}
 
-        public double refillPerMilli() {
-            return perMinute / 60_000.0;
-        }
-    }
+    /**
+     * The reference node's publish limit, per client IP and per wallet.
+     *
+     * @param perMinute refill per minute
+     * @param burst capacity
+     */
+    public record PublishBucket(
+            @DefaultValue("200") @Min(1) long perMinute,
+            @DefaultValue("1000") @Min(1) long burst) implements Bucket {}
 
     /**
      * @param publish {@code /message/v1/publish}

@@ -32,8 +32,8 @@ class RateLimiterIT {
                 new GatewayProperties.MaxBodyBytes(1024, 1024, 1024),
                 new GatewayProperties.RateLimits(
                         true,
-                        new GatewayProperties.Bucket(perMinute, burst),
-                        new GatewayProperties.Bucket(perMinute, burst),
+                        new GatewayProperties.ReadBucket(perMinute, burst),
+                        new GatewayProperties.PublishBucket(perMinute, burst),
                         Duration.ofMillis(500)),
                 List.of("127.0.0.0/8"),
                 true,

@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
  * Where envelopes travel between nodes ({@code xmtp.kafka.*}), shared by the services of a node.
  *
  * @param bootstrapServers Kafka brokers
- * @param topic the envelope log's topic (created with the settings below if missing)
+ * @param topic the envelope log's topic (a service that finds it missing creates it with {@code partitions} and
+ *     {@code replication-factor})
  * @param partitions partitions when a service creates the envelope topic
  * @param replicationFactor replication when a service creates a topic
  * @param lingerMs producer linger: concurrent sends share produce requests for up to this long (0: each at once)
