@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -76,7 +77,10 @@ final class Supervisor implements AutoCloseable {
         return List.of("-jar", serviceJar(options.root(), service).toString());
     }
 
-    /** The runnable jar the build made for a service: {@code <module>/target/<module>-<version>.jar}. */
+    /**
+     * The runnable jar the build made for a service, {@code <module>/target/<module>-<version>.jar}: the
+     * newest, should a jar of an earlier version still lie there.
+     */
     static Path serviceJar(Path root, Service service) {
         Path target = root.resolve(service.module).resolve("target");
         try (Stream<Path> files = Files.list(target)) {
@@ -87,7 +91,7 @@ final class Supervisor implements AutoCloseable {
                                 && !n.endsWith("-sources.jar")
                                 && !n.endsWith("-tests.jar");
                     })
-                    .findFirst()
+                    .max(Comparator.comparingLong(p -> p.toFile().lastModified()))
                     .orElseThrow(() -> new IllegalStateException(
                             "no jar in " + target + ": build it first (mvn -DskipTests package)"));
         } catch (IOException e) {
