@@ -2,6 +2,7 @@ package org.xmtpnode.devnet;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmtpnode.devnet.Devnet.Options;
@@ -21,10 +22,12 @@ public final class DevnetCommand {
         Options options = parse(args, Options.defaults(Path.of("").toAbsolutePath()));
         long started = System.nanoTime();
         Devnet devnet = new Devnet(options);
+        AtomicBoolean stopping = new AtomicBoolean();
         // before the start: a Ctrl-C while services are starting stops the ones already running
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            stopping.set(true);
                             System.out.println("devnet: stopping…");
                             devnet.close();
                             System.out.println("devnet: stopped");
@@ -47,6 +50,9 @@ public final class DevnetCommand {
                 devnet.gatewayManagementUrl(),
                 options.dataDir().resolve("logs"));
         devnet.awaitAnyExit();
+        if (stopping.get()) {
+            return; // Ctrl-C: the services exit because the shutdown hook stops them
+        }
         log.error(
                 "a service exited; stopping the devnet (see its log in {})",
                 options.dataDir().resolve("logs"));
