@@ -34,97 +34,6 @@ import org.xmtpnode.devnet.Devnet;
  */
 public final class Bench {
 
-    /** Settings; {@link #quick()} is the under-three-minutes smoke run. */
-    record Settings(
-            Duration warmup,
-            Duration duration,
-            int w1Clients,
-            int w1Wallets,
-            int messageBytes,
-            int w2Subscribers,
-            int w2Rate,
-            int w3Envelopes,
-            int w3Topics,
-            int w3Clients,
-            int w3BatchSize,
-            int w3BatchLimit,
-            int w4Streams,
-            Duration w4Duration) {
-
-        static Settings full() {
-            return new Settings(
-                    Duration.ofSeconds(240),
-                    Duration.ofSeconds(30),
-                    32,
-                    8,
-                    1024,
-                    100,
-                    1000,
-                    1_000_000,
-                    10_000,
-                    16,
-                    50,
-                    10,
-                    10_000,
-                    Duration.ofSeconds(20));
-        }
-
-        Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("warmup_s", warmup.toSeconds());
-            m.put("duration_s", duration.toSeconds());
-            m.put("w1_clients", w1Clients);
-            m.put("w1_wallets", w1Wallets);
-            m.put("message_bytes", messageBytes);
-            m.put("w2_subscribers", w2Subscribers);
-            m.put("w2_rate", w2Rate);
-            m.put("w3_envelopes", w3Envelopes);
-            m.put("w3_topics", w3Topics);
-            m.put("w3_clients", w3Clients);
-            m.put("w3_batch_size", w3BatchSize);
-            m.put("w3_batch_limit", w3BatchLimit);
-            m.put("w4_streams", w4Streams);
-            m.put("w4_duration_s", w4Duration.toSeconds());
-            return m;
-        }
-
-        Settings withWarmup(Duration d) {
-            return new Settings(
-                    d,
-                    duration,
-                    w1Clients,
-                    w1Wallets,
-                    messageBytes,
-                    w2Subscribers,
-                    w2Rate,
-                    w3Envelopes,
-                    w3Topics,
-                    w3Clients,
-                    w3BatchSize,
-                    w3BatchLimit,
-                    w4Streams,
-                    w4Duration);
-        }
-
-        static Settings quick() {
-            return new Settings(
-                    Duration.ofSeconds(10),
-                    Duration.ofSeconds(5),
-                    32,
-                    8,
-                    1024,
-                    100,
-                    1000,
-                    10_000,
-                    1_000,
-                    16,
-                    50,
-                    10,
-                    1_000,
-                    Duration.ofSeconds(5));
-        }
-    }
-
     /** Where the workloads send their requests. */
     record Target(String apiUrl, String relayUrl, String kafkaBootstrap, Devnet devnet) {}
 
@@ -187,24 +96,31 @@ public final class Bench {
             } else {
                 target = new Target(url, relay, kafka, null);
             }
-            Workloads w = new Workloads(target, settings);
+            LoadDriver driver = new LoadDriver();
+            Api api = new Api(target.apiUrl(), settings.w1Wallets());
+            KafkaFloor floor = target.kafkaBootstrap() == null
+                    ? null
+                    : new KafkaFloor(settings, api, driver, target.kafkaBootstrap());
+            W1Publish w1 = new W1Publish(settings, api, driver);
+            W2FanOut w2 = new W2FanOut(settings, api, driver, floor);
             System.out.println("bench: warming up (at most " + settings.warmup().toSeconds() + " s)");
             results.put(
                     "warmup_publish_rates",
-                    w.warmup().stream().map(Bench::round).toList());
+                    new Warmup(settings, api, driver, w1)
+                            .run().stream().map(Bench::round).toList());
             if ((only.contains("W2") || only.contains("W4"))
                     && !settings.warmup().isZero()) {
                 // the stream path has its own code for the JIT to compile: a W2 pass that is not recorded
                 Duration half = settings.warmup().dividedBy(2);
-                w.w2FanOut("warmup", half.compareTo(Duration.ofSeconds(15)) < 0 ? half : Duration.ofSeconds(15), false);
+                w2.run("warmup", half.compareTo(Duration.ofSeconds(15)) < 0 ? half : Duration.ofSeconds(15), false);
             }
             if (only.contains("W1")) {
-                Workloads.Result r = w.w1Publish();
+                Result r = w1.run();
                 results.put("w1_publish", r.json());
                 table.add(r.row("W1 publish, " + settings.w1Clients() + " clients, " + settings.messageBytes() + " B"));
             }
             if (only.contains("W2")) {
-                Workloads.FanOut r = w.w2FanOut("W2");
+                W2FanOut.FanOut r = w2.run("W2");
                 results.put("w2_fanout", r.json());
                 table.add(r.node()
                         .row("W2 publish → stream, " + settings.w2Subscribers() + " subscribers, " + settings.w2Rate()
@@ -214,22 +130,25 @@ public final class Bench {
                 }
             }
             if (only.contains("W3")) {
-                Workloads.Result[] r = w.w3Query();
-                results.put("w3_query", r[0].json());
-                results.put("w3_batch_query", r[1].json());
-                results.put("w3_load", r[2].json());
-                table.add(r[2].row("W3 load: " + settings.w3Envelopes() + " envelopes, " + settings.w3Topics()
-                        + " topics (100 per publish)"));
-                table.add(r[0].row("W3 query, 100 per page, " + settings.w3Clients() + " clients"));
-                table.add(r[1].row("W3 batch-query of " + settings.w3BatchSize() + " (limit " + settings.w3BatchLimit()
-                        + " each), " + settings.w3Clients() + " clients"));
+                W3Query.Queries r = new W3Query(settings, api, driver).run();
+                results.put("w3_query", r.query().json());
+                results.put("w3_batch_query", r.batch().json());
+                results.put("w3_load", r.load().json());
+                table.add(r.load()
+                        .row("W3 load: " + settings.w3Envelopes() + " envelopes, " + settings.w3Topics()
+                                + " topics (100 per publish)"));
+                table.add(r.query().row("W3 query, 100 per page, " + settings.w3Clients() + " clients"));
+                table.add(r.batch()
+                        .row("W3 batch-query of " + settings.w3BatchSize() + " (limit " + settings.w3BatchLimit()
+                                + " each), " + settings.w3Clients() + " clients"));
             }
             if (only.contains("W4") && target.relayUrl() != null) {
-                Map<String, Object> r = w.w4IdleStreams();
-                results.put("w4_streams", r);
-                Workloads.FanOut loaded = (Workloads.FanOut) r.remove("fanout");
-                results.put("w4_fanout_with_streams", loaded.json());
-                table.add(loaded.node().row("W4: W2 with " + settings.w4Streams() + " idle streams open on the relay"));
+                W4IdleStreams.Streams r = new W4IdleStreams(settings, api, driver, target, w2).run();
+                results.put("w4_streams", r.memory());
+                results.put("w4_fanout_with_streams", r.fanOut().json());
+                table.add(r.fanOut()
+                        .node()
+                        .row("W4: W2 with " + settings.w4Streams() + " idle streams open on the relay"));
             }
             if (only.contains("FOOTPRINT") && devnet != null) {
                 results.put("footprint", Footprint.of(devnet));

@@ -37,14 +37,17 @@ import org.xmtpnode.runtime.kafka.EnvelopeRecords;
 /**
  * Faults under continuous publishing and streaming, on a local network of its own: the Kafka broker
  * and PostgreSQL stopped and restarted, every service restarted with SIGTERM, a subscriber that stops
- * reading. The guarantee checked each time: every acknowledged envelope is stored and reached the
- * subscriber (which resubscribes when its stream ends and queries for the gap); failures while a
- * dependency is down are 503 / code 14 within a bounded time.
+ * reading, a relay that dies between the store and Kafka, a relay whose fan-out stops. The guarantee
+ * checked each time: every acknowledged envelope is stored and reached the subscriber (which
+ * resubscribes when its stream ends and queries for the gap); failures while a dependency is down are
+ * 503 / code 14 within a bounded time. The relay faults come from the {@code faults} jar, which the
+ * devnet puts on those two relays' class paths only.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultIT {
 
     static final String CRASH_TOPIC = "/xmtp/0/m-fault-crash-" + UUID.randomUUID() + "/proto";
+    static final String POISON_TOPIC = "/xmtp/0/m-fault-poison-" + UUID.randomUUID() + "/proto";
     static Devnet devnet;
     static String token;
 
@@ -52,14 +55,15 @@ class FaultIT {
     static void network() throws Exception {
         Path root =
                 Path.of(System.getProperty("xmtp.root", "..")).toAbsolutePath().normalize();
-        devnet = Devnet.start(Devnet.Options.ephemeral(root, Files.createTempDirectory("devnet-faults-"), 1)
+        devnet = Devnet.start(Devnet.Options.ephemeral(root, Files.createTempDirectory("devnet-faults-"), 2)
                 .withArgs(Devnet.Service.GATEWAY, "--xmtp.gateway.rate-limits.enabled=false")
-                .withArgs(
-                        Devnet.Service.RELAY,
-                        "--xmtp.relay.subscriber-buffer=64",
-                        "--xmtp.kafka.delivery-timeout=3s",
-                        "--xmtp.relay.test-crash-after-store-topic=" + CRASH_TOPIC)
-                .withArgs(Devnet.Service.TOPIC, "--xmtp.outbox.grace=3s", "--xmtp.outbox.interval=500ms"));
+                .withArgs(Devnet.Service.RELAY, "--xmtp.relay.subscriber-buffer=64", "--xmtp.kafka.delivery-timeout=3s")
+                .withArgs(Devnet.Service.TOPIC, "--xmtp.topic.outbox.grace=3s", "--xmtp.topic.outbox.interval=500ms")
+                .withFault("relay-service", "--xmtp.faults.crash-after-store-topic=" + CRASH_TOPIC)
+                .withFault(
+                        "relay-service-2",
+                        "--xmtp.faults.stall-log-consumer-topic=" + POISON_TOPIC,
+                        "--xmtp.kafka.poll-stall-timeout=3s"));
         token = Identities.random().token(System.currentTimeMillis() * 1_000_000L);
     }
 
@@ -160,8 +164,11 @@ class FaultIT {
             try (Traffic traffic = new Traffic(
                     devnet.apiUrl(), token, topic("sigterm-" + service.name().toLowerCase()))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> traffic.acknowledged.size() >= 20);
-                int exit = devnet.restart(service, 0, Duration.ofSeconds(120));
-                assertThat(exit).as("%s exits cleanly on SIGTERM", service).isIn(0, 143);
+                // both relays: the stream is on one of them
+                for (int i = 0; i < devnet.ports(service).size(); i++) {
+                    int exit = devnet.restart(service, i, Duration.ofSeconds(120));
+                    assertThat(exit).as("%s exits cleanly on SIGTERM", service).isIn(0, 143);
+                }
                 int before = traffic.acknowledged.size();
                 await().atMost(Duration.ofSeconds(60)).until(() -> traffic.acknowledged.size() > before + 20);
                 assertNothingAcknowledgedWasLost(traffic);
@@ -212,15 +219,17 @@ class FaultIT {
                 }
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
             }
-            URI relayMetrics = URI.create(
-                    "http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(0) + "/actuator/prometheus");
+            // the slow stream is on one of the two relays
             await().atMost(Duration.ofSeconds(30))
-                    .untilAsserted(() -> assertThat(Api.HTTP
-                                    .send(
-                                            HttpRequest.newBuilder(relayMetrics).build(),
-                                            HttpResponse.BodyHandlers.ofString())
-                                    .body())
-                            .containsPattern("relay_subscriber_overflow_total\\{[^}]*\\} [1-9]"));
+                    .untilAsserted(() -> assertThat(devnet.ports(Devnet.Service.RELAY))
+                            .anySatisfy(port -> assertThat(Api.HTTP
+                                            .send(
+                                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                                                    + "/actuator/prometheus"))
+                                                            .build(),
+                                                    HttpResponse.BodyHandlers.ofString())
+                                            .body())
+                                    .containsPattern("relay_subscriber_overflow_total\\{[^}]*\\} [1-9]")));
             // the error line that ends an overflowed stream is checked at the registry (SubscriptionRegistryTest)
         }
     }
@@ -228,7 +237,9 @@ class FaultIT {
     @Test
     @Order(5)
     void aRelayThatDiesBetweenTheStoreAndKafkaLosesNothingItStored() throws Exception {
-        Api api = new Api(devnet.apiUrl()).withToken(token);
+        // straight to the relay that carries the fault, not through the gateway (which may pick the other)
+        Api api =
+                new Api("http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(0)).withToken(token);
         String envelope =
                 Api.envelope(CRASH_TOPIC, 4242, "stored, then the relay died".getBytes(StandardCharsets.UTF_8));
         try {
@@ -267,5 +278,50 @@ class FaultIT {
         }
         assertThat(storedMessages(CRASH_TOPIC)).containsExactly("stored, then the relay died");
         System.out.println("fault relay-crash-after-store: stored 1, reached Kafka through the outbox 1, lost 0");
+    }
+
+    @Test
+    @Order(6)
+    void aRelayWhoseFanOutStopsLeavesRotationAndNewSubscribersGoToTheOther() throws Exception {
+        Api api = new Api(devnet.apiUrl()).withToken(token);
+        assertThat(devnet.readiness(Devnet.Service.RELAY, 1)).isEqualTo(200);
+        // the second relay's fan-out fails on this record from now on, as a handler with a bug would
+        HttpResponse<String> poison =
+                api.post("/message/v1/publish", Api.publishBody(Api.envelope(POISON_TOPIC, 1, new byte[] {1})));
+        assertThat(poison.statusCode()).as(poison.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> devnet.readiness(Devnet.Service.RELAY, 1) == 503);
+        assertThat(devnet.readiness(Devnet.Service.RELAY, 0)).isEqualTo(200);
+
+        // once the registry lists the relay as not ready, every new subscriber lands on the one that delivers
+        String topic = topic("after-fanout-death");
+        String body = "{\"contentTopics\":[\"" + topic + "\"]}";
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<Api.Stream> streams = new ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    Api.Stream s = api.subscribe("/message/v1/subscribe", body);
+                    streams.add(s);
+                    s.awaitOpen();
+                }
+                Thread.sleep(300); // subscribe answers before the relay registers the stream
+                String message = "m-" + UUID.randomUUID();
+                assertThat(api.post(
+                                        "/message/v1/publish",
+                                        Api.publishBody(Api.envelope(
+                                                topic, System.nanoTime(), message.getBytes(StandardCharsets.UTF_8))))
+                                .statusCode())
+                        .isEqualTo(200);
+                for (Api.Stream s : streams) {
+                    assertThat(s.nextEnvelopeLine(Duration.ofSeconds(5)))
+                            .as("every new subscriber receives what is published")
+                            .isNotNull();
+                }
+            } finally {
+                for (Api.Stream s : streams) {
+                    s.close();
+                }
+            }
+        });
+        System.out.println("fault fan-out-death: relay 2 not ready, 6 of 6 new subscribers served by relay 1");
     }
 }

@@ -1,0 +1,171 @@
+package org.xmtpnode.devnet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmtpnode.devnet.Devnet.Options;
+import org.xmtpnode.devnet.Devnet.Service;
+
+/**
+ * Process supervision: each service instance runs as a JVM of its own from the jar the build made,
+ * its output in {@code logs/<name>.log}. Keeps the running ones in start order; waits for them to be
+ * ready, restarts and stops them.
+ */
+final class Supervisor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+
+    private final Options options;
+    private final List<ServiceProcess> processes = new CopyOnWriteArrayList<>();
+    private boolean closed;
+
+    Supervisor(Options options) {
+        this.options = options;
+    }
+
+    /** Starts one instance; returns at once (see {@link #awaitReady}). */
+    synchronized void start(ServiceInstance instance) {
+        if (closed) {
+            throw new IllegalStateException("the devnet is stopping");
+        }
+        String module = instance.service().module;
+        List<String> command = command(instance);
+        Path logs = options.dataDir().resolve("logs");
+        try {
+            Files.createDirectories(logs);
+            Files.createDirectories(options.dataDir().resolve("tmp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + module, e);
+        }
+        ServiceProcess p = ServiceProcess.start(instance, command, logs.resolve(instance.name() + ".log"));
+        processes.add(p);
+        log.info(
+                "started {} on port {} (pid {}, log {})",
+                module,
+                instance.port(),
+                p.process().pid(),
+                p.logFile());
+    }
+
+    /** The JVM, its options, what it runs (the service's jar), then the instance's arguments. */
+    private List<String> command(ServiceInstance instance) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options.jvmOptions());
+        command.add("-Djava.io.tmpdir=" + options.dataDir().resolve("tmp"));
+        command.addAll(classes(instance));
+        command.addAll(instance.args());
+        return command;
+    }
+
+    /**
+     * How the JVM finds the service's classes: its runnable jar; with the fault-injection jar beside it, the
+     * same jar through Spring Boot's PropertiesLauncher, which adds {@code loader.path} to the class path.
+     */
+    private List<String> classes(ServiceInstance instance) {
+        String jar = moduleJar(options.root(), instance.service().module).toString();
+        if (!instance.withFaults()) {
+            return List.of("-jar", jar);
+        }
+        return List.of(
+                "-Dloader.path=" + moduleJar(options.root(), "faults"),
+                "-cp",
+                jar,
+                "org.springframework.boot.loader.launch.PropertiesLauncher");
+    }
+
+    /**
+     * The jar the build made for a module, {@code <module>/target/<module>-<version>.jar}: the newest,
+     * should a jar of an earlier version still lie there.
+     */
+    static Path moduleJar(Path root, String module) {
+        Path target = root.resolve(module).resolve("target");
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(p -> {
+                        String n = p.getFileName().toString();
+                        return n.startsWith(module + "-")
+                                && n.endsWith(".jar")
+                                && !n.endsWith("-sources.jar")
+                                && !n.endsWith("-tests.jar");
+                    })
+                    .max(Comparator.comparingLong(p -> p.toFile().lastModified()))
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no jar in " + target + ": build it first (mvn -DskipTests package)"));
+        } catch (IOException e) {
+            throw new IllegalStateException("no " + target + ": build the project first (mvn -DskipTests package)", e);
+        }
+    }
+
+    /** The running instances that match, in start order. */
+    List<ServiceProcess> running(Predicate<ServiceProcess> which) {
+        return processes.stream().filter(which).toList();
+    }
+
+    /** The running instances of a service, in start order. */
+    List<ServiceProcess> running(Service service) {
+        return running(p -> p.service() == service);
+    }
+
+    /** Waits until every running instance that matches is ready. */
+    void awaitReady(Predicate<ServiceProcess> which, Duration timeout) {
+        for (ServiceProcess p : running(which)) {
+            p.awaitReady(timeout);
+        }
+    }
+
+    /**
+     * SIGTERM to one instance of a service, its exit awaited, then the same command again.
+     *
+     * @return the stopped process's exit code
+     */
+    int restart(Service service, int instance, Duration readyTimeout) {
+        ServiceProcess old = running(service).get(instance);
+        old.signal(false);
+        if (!old.awaitExit(Duration.ofSeconds(60))) {
+            throw new IllegalStateException(service.module + " did not stop within 60 s of SIGTERM");
+        }
+        int exit = old.process().exitValue();
+        ServiceProcess fresh = old.startAgain();
+        processes.set(processes.indexOf(old), fresh);
+        fresh.awaitReady(readyTimeout);
+        return exit;
+    }
+
+    /** Signals all of {@code group} at once, then waits for each (killing it after {@code grace}) and forgets it. */
+    void stop(List<ServiceProcess> group, boolean kill, Duration grace) {
+        for (ServiceProcess p : group) {
+            p.signal(kill);
+        }
+        for (ServiceProcess p : group) {
+            p.awaitExit(grace);
+            processes.remove(p);
+        }
+    }
+
+    /** Returns when any running instance has exited. */
+    void awaitAnyExit() {
+        Poll.until(
+                Duration.ofMillis(200),
+                () -> processes.stream().anyMatch(p -> !p.process().isAlive()));
+    }
+
+    /** Stops every instance, the last started first (SIGTERM, then SIGKILL after 30 s); starts no more. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        List<ServiceProcess> reversed = new ArrayList<>(processes);
+        Collections.reverse(reversed);
+        stop(reversed, false, Duration.ofSeconds(30));
+    }
+}
