@@ -24,7 +24,7 @@ public class Latency {
                 + Base64.getEncoder().encodeToString(payload.getBytes()) + "\"}]}";
     }
 
-    static final String ADMIN = System.getProperty("admin", "http://127.0.0.1:5556");
+    static final String ADMIN = System.getProperty("admin", "http://127.0.0.1:5557");
     /** One wallet per client thread, put on the gateway's allow list so the rate limits do not skew the figures. */
     static final ThreadLocal<String> TOKEN = ThreadLocal.withInitial(() -> {
         var id = org.xmtpnode.core.crypto.Identities.random();

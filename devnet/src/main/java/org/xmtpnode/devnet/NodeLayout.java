@@ -24,14 +24,17 @@ final class NodeLayout {
     private final int gatewayPort;
     private final int gatewayManagementPort;
 
-    /** Chooses the gateway's ports: the given one and the next for management, or two free ones for 0. */
+    /**
+     * Chooses the gateway's ports: the given one for the API (5555), two above it for management (5557; the
+     * one between is the reference node's gRPC port), or free ones for 0.
+     */
     NodeLayout(Options options, String kafkaBootstrapServers, Postgres postgres, int redisPort) {
         this.options = options;
         this.kafkaBootstrapServers = kafkaBootstrapServers;
         this.postgres = postgres;
         this.redisPort = redisPort;
         this.gatewayPort = options.gatewayPort() == 0 ? Ports.free() : options.gatewayPort();
-        this.gatewayManagementPort = options.gatewayPort() == 0 ? Ports.free() : options.gatewayPort() + 1;
+        this.gatewayManagementPort = options.gatewayPort() == 0 ? Ports.free() : options.gatewayPort() + 2;
     }
 
     /** A base URL on the loopback interface, e.g. {@code http://127.0.0.1:41234}. */
