@@ -1,14 +1,14 @@
 // The cost of an auth-token check, cold (full verification: two public-key recoveries, Keccak, EIP-191)
-// and cached (TokenCache hit). Run after `mvn -DskipTests install`:
-//   java -cp "$(cat xmtp-core/target/classpath.txt):xmtp-core/target/classes" bench/probe/TokenCost.java
-// (xmtp-core/target/classpath.txt: mvn -q -pl xmtp-core dependency:build-classpath
-// -Dmdep.outputFile=target/classpath.txt)
+// and cached (TokenCache hit). Run with the bench module's class path:
+//   mvn -q -pl bench -am package -DskipTests && mvn -q -pl bench dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+//   java -cp "$(cat bench/target/cp.txt)" bench/probe/TokenCost.java
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.xmtpnode.core.crypto.AuthTokens;
 import org.xmtpnode.core.crypto.Identities;
-import org.xmtpnode.core.crypto.TokenCache;
+import java.time.Clock;
+import org.xmtpnode.runtime.auth.TokenCache;
 
 public class TokenCost {
     public static void main(String[] args) throws Exception {
@@ -31,7 +31,7 @@ public class TokenCost {
             AuthTokens.verify(t, now);
             cold[i] = System.nanoTime() - s;
         }
-        TokenCache cache = new TokenCache(10_000);
+        TokenCache cache = new TokenCache(10_000, Clock.systemUTC());
         for (String t : tokens) {
             cache.verify(t);
         }

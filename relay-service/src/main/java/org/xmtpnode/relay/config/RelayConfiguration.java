@@ -22,12 +22,16 @@ public class RelayConfiguration {
      * delivers nothing to its streams, so gateways must not send it subscribers.
      */
     @Bean
-    LogConsumer fanout(
-            SubscriptionRegistry registry, RelayProperties relay, KafkaProperties kafka, MeterRegistry meters) {
+    LogConsumer fanout(LogConsumer.Handler envelopeFanout, KafkaProperties kafka, MeterRegistry meters) {
         return LogConsumer.everyPartition("relay-fanout", kafka.topic(), LogConsumer.StartAt.END)
                 .createTopic(KafkaClients.TopicSpec.envelopes(kafka))
                 .fetch(1, Duration.ofMillis(100))
                 .maxPollRecords(1000)
-                .build(new EnvelopeFanout(registry, relay.dedupeWindow()), kafka, meters);
+                .build(envelopeFanout, kafka, meters);
+    }
+
+    @Bean
+    LogConsumer.Handler envelopeFanout(SubscriptionRegistry registry, RelayProperties relay) {
+        return new EnvelopeFanout(registry, relay.dedupeWindow());
     }
 }
