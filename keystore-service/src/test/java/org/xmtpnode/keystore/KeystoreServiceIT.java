@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -295,13 +296,14 @@ class KeystoreServiceIT {
         Identity before = Identities.random();
         Identity after = rotated(before);
         publishBundles(before, T1);
-        assertThat(identityKeys(contactsOf(before.walletAddress()))).contains(hex(before.identityPublicKey()));
+        JsonNode fromDatabase = contactsOf(before.walletAddress());
+        assertThat(identityKeys(fromDatabase)).contains(hex(before.identityPublicKey()));
         assertThat(redis.opsForValue().get(cachePrefix() + before.walletAddress()))
                 .as("the lookup was cached")
                 .contains(hex(before.identityPublicKey()));
         double hits =
                 meters.get("keystore.cache").tag("result", "hit").counter().count();
-        contactsOf(before.walletAddress());
+        assertThat(contactsOf(before.walletAddress())).isEqualTo(fromDatabase);
         assertThat(meters.get("keystore.cache").tag("result", "hit").counter().count() - hits)
                 .isEqualTo(1);
 
@@ -416,6 +418,10 @@ class KeystoreServiceIT {
         assertProblem(get("/keys/v1/contacts/not-an-address"), 400, "bad-request");
         assertProblem(get("/keys/v1/contacts/0x1234"), 400, "bad-request");
         assertProblem(get("/keys/v1/private-key-bundles/0x" + "g".repeat(40)), 400, "bad-request");
+        // fullwidth digits are digits to Character.digit, not to Ethereum
+        String fullwidth = "0x" + "\uFF10".repeat(39) + "\uFF11";
+        assertProblem(
+                get("/keys/v1/contacts/" + URLEncoder.encode(fullwidth, StandardCharsets.UTF_8)), 400, "bad-request");
         assertProblem(batch("not json"), 400, "bad-request");
         assertProblem(batch("{}"), 400, "bad-request");
         assertProblem(batch(batchOf(List.of())), 400, "bad-request");
