@@ -44,17 +44,19 @@ public final class NodeKey {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
+            // made owner-only before the key is in it: never readable by others, even if this process dies
+            try {
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file); // not a POSIX file system
+            }
             Files.writeString(
                     file,
                     String.format("%064x%n", key),
                     StandardCharsets.US_ASCII,
-                    StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
-            }
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
             return new NodeKey(key);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the node key " + file, e);

@@ -43,7 +43,10 @@ public final class Ethereum {
         return s != null
                 && s.length() == 42
                 && (s.startsWith("0x") || s.startsWith("0X"))
-                && s.substring(2).chars().allMatch(c -> Character.digit(c, 16) >= 0);
+                // ASCII only: Character.digit also reads fullwidth and other scripts' digits as hex
+                && s.substring(2)
+                        .chars()
+                        .allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
     }
 
     /**
