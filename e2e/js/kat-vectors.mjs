@@ -3,23 +3,18 @@
 // each run gives new, equally valid vectors. Regenerate with:
 //   node kat-vectors.mjs > ../../xmtp-client/src/test/resources/xmtp-js-vectors.json
 import {
-  Client,
   Compression,
   ConversationV1,
   ConversationV2,
-  InMemoryKeystore,
-  InMemoryPersistence,
-  KeyGeneratorKeystoreProvider,
   LocalAuthenticator,
   SignedPublicKeyBundle,
 } from '@xmtp/xmtp-js/node/cjs';
 import { createRequire } from 'node:module';
 import { keccak256, toHex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { offlineIdentity } from './offline.mjs';
 
 const require = createRequire(import.meta.url);
 const { contact } = require('@xmtp/proto');
-const { TextCodec } = require('@xmtp/content-type-text');
 const { ContentTypeId } = require('@xmtp/content-type-primitives');
 
 const b64 = (bytes) => Buffer.from(bytes).toString('base64');
@@ -35,22 +30,10 @@ const numberCodec = {
   shouldPush: () => false,
 };
 
-// An identity made the way Client.create makes one: keys generated, the bundle encrypted with the
-// wallet's signature and "published" (here: captured), then an in-memory keystore and client.
+// An identity made the way Client.create makes one, from a fixed wallet key.
 async function identity(name) {
   const walletKey = keccak256(toHex(`xmtp-java known-answer wallet ${name}`));
-  const account = privateKeyToAccount(walletKey);
-  const signer = {
-    getAddress: async () => account.address,
-    signMessage: async (message) => account.signMessage({ message: typeof message === 'string' ? message : { raw: message } }),
-  };
-  const published = [];
-  const fakeApi = { publish: async (envs) => published.push(...envs), setAuthenticator: () => {} };
-  const keystore = await new KeyGeneratorKeystoreProvider().newKeystore({ persistConversations: false }, fakeApi, signer);
-  const keys = await keystore.getPrivateKeyBundle();
-  const client = new Client(keys.getPublicKeyBundle(), fakeApi, undefined, keystore);
-  client.registerCodec(new TextCodec());
-  client.registerCodec(numberCodec);
+  const { account, client, keystore, keys, published } = await offlineIdentity(walletKey, [numberCodec]);
   const v1 = keys.getPublicKeyBundle();
   const v2 = SignedPublicKeyBundle.fromLegacyBundle(v1);
   return {
