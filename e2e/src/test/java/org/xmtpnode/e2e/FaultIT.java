@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.xmtpnode.core.EnvelopeDigest;
 import org.xmtpnode.core.EnvelopeLog;
-import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.devnet.Devnet;
 
 /**
@@ -60,7 +59,7 @@ class FaultIT {
                         "--xmtp.kafka.delivery-timeout=3s",
                         "--xmtp.relay.test-crash-after-store-topic=" + CRASH_TOPIC)
                 .withArgs(Devnet.Service.TOPIC, "--xmtp.outbox.grace=3s", "--xmtp.outbox.interval=500ms"));
-        token = Identities.random().token(System.currentTimeMillis() * 1_000_000L);
+        token = TestWallet.random().token(System.currentTimeMillis() * 1_000_000L);
     }
 
     @AfterAll
