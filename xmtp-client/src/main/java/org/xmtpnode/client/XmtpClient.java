@@ -123,7 +123,11 @@ public final class XmtpClient {
         return keys.identityKey().publicKey();
     }
 
-    /** Whether the address has published a valid contact bundle. */
+    /**
+     * Whether the address has published a contact bundle signed by it.
+     *
+     * @throws IllegalArgumentException when it is not an address (0x and 40 hex digits)
+     */
     public boolean canMessage(String address) {
         return canMessage(List.of(address)).get(0);
     }

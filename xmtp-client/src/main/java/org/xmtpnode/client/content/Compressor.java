@@ -20,10 +20,10 @@ import org.xmtpnode.proto.contents.EncodedContent;
  * shorter than 10 bytes is sent uncompressed. Decompression stops at a bound, so a small message
  * cannot expand into a huge one.
  */
-public final class Compressor {
+final class Compressor {
 
     /** xmtp-js does not compress content shorter than this. */
-    public static final int MIN_BYTES = 10;
+    static final int MIN_BYTES = 10;
 
     private Compressor() {}
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.xmtpnode.client.ClientTopics;
 import org.xmtpnode.client.PeerNotOnNetworkException;
@@ -173,7 +174,7 @@ public final class Conversations {
                 return size() > DELIVERED_IDS_KEPT;
             }
         });
-        Subscription[] self = new Subscription[1];
+        AtomicReference<Subscription> self = new AtomicReference<>();
         Consumer<DecodedMessage> deliver = m -> {
             boolean fresh;
             synchronized (delivered) {
@@ -184,8 +185,8 @@ public final class Conversations {
             }
         };
         Consumer<Conversation> watch = c -> {
-            if (watched.putIfAbsent(c.topic(), c) == null && self[0] != null) {
-                self[0].updateTopics(topics(intro, invite, watched));
+            if (watched.putIfAbsent(c.topic(), c) == null && self.get() != null) {
+                self.get().updateTopics(topics(intro, invite, watched));
             }
         };
         Subscription subscription = ctx.api().subscribe(topics(intro, invite, watched), new Subscription.Listener() {
@@ -217,7 +218,7 @@ public final class Conversations {
                 listener.onError(error);
             }
         });
-        self[0] = subscription;
+        self.set(subscription);
         return subscription;
     }
 

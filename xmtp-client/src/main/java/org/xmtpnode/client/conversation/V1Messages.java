@@ -83,20 +83,6 @@ final class V1Messages {
                 payload);
     }
 
-    /** The sender and recipient addresses a V1 message claims, verified, without decrypting it. */
-    static String[] parties(byte[] messageBytes) {
-        try {
-            Message m = Message.parseFrom(messageBytes);
-            MessageHeaderV1 header = MessageHeaderV1.parseFrom(m.getV1().getHeaderBytes());
-            return new String[] {
-                verify(header.getSender(), "sender").walletAddress(),
-                verify(header.getRecipient(), "recipient").walletAddress()
-            };
-        } catch (InvalidProtocolBufferException e) {
-            throw new InvalidMessageException("V1 message is malformed");
-        }
-    }
-
     private static ContactBundles.Verified verify(PublicKeyBundle bundle, String role) {
         try {
             return ContactBundles.verifyV1(bundle);
