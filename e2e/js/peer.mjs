@@ -81,9 +81,9 @@ const ops = {
     const convo = await conversationWith(client(as), peer, conversationId);
     return { topic: convo.topic, version: convo.conversationVersion };
   },
-  async send({ as, peer, text, conversationId }) {
+  async send({ as, peer, text, conversationId, ephemeral }) {
     const convo = await conversationWith(client(as), peer, conversationId);
-    const sent = await convo.send(text);
+    const sent = await convo.send(text, { ephemeral: Boolean(ephemeral) });
     return { ...describe(sent), version: convo.conversationVersion };
   },
   async conversations({ as }) {
@@ -106,6 +106,7 @@ const ops = {
     let stream;
     if (kind === 'all') stream = await c.conversations.streamAllMessages();
     else if (kind === 'conversations') stream = await c.conversations.stream();
+    else if (kind === 'ephemeral') stream = await (await conversationWith(c, peer)).streamEphemeral();
     else stream = await (await conversationWith(c, peer)).streamMessages();
     const id = nextStream++;
     const entry = { stream, items: [] };

@@ -26,10 +26,12 @@ import org.xmtpnode.client.api.Subscription;
 import org.xmtpnode.client.consent.ConsentState;
 import org.xmtpnode.client.conversation.Conversation;
 import org.xmtpnode.client.conversation.DecodedMessage;
+import org.xmtpnode.client.conversation.SendOptions;
 import org.xmtpnode.client.conversation.StreamListener;
 import org.xmtpnode.client.crypto.InvalidMessageException;
 import org.xmtpnode.client.identity.LocalWallet;
 import org.xmtpnode.proto.api.Envelope;
+import org.xmtpnode.proto.contents.Compression;
 
 /**
  * The Java client and the real {@code @xmtp/xmtp-js} 13.0.4 on one local network, both ways: contact
@@ -299,5 +301,40 @@ class ClientInteropIT {
         // and xmtp-js, reading the same topic, shows only the genuine message too
         assertThat(field(js.call("messages", "as", "forged", "peer", java.address()), "text"))
                 .containsExactly("genuine");
+    }
+
+    @Test
+    void compressedAndEphemeralMessagesCrossBothWays() throws Exception {
+        XmtpClient java = javaClient(walletKey());
+        String jsAddress = JsPeer.str(jsClient("extras", walletKey(), false), "address");
+        Conversation c = java.conversations().newConversation(jsAddress);
+        String text = "compressed by Java ".repeat(15); // xmtp-js decompresses at most 1,000 bytes
+
+        c.send(text + "(gzip)", SendOptions.TEXT.compressed(Compression.COMPRESSION_GZIP));
+        c.send(text + "(deflate)", SendOptions.TEXT.compressed(Compression.COMPRESSION_DEFLATE));
+        assertThat(field(js.call("messages", "as", "extras", "peer", java.address()), "text"))
+                .containsExactly(text + "(gzip)", text + "(deflate)");
+
+        Collector<DecodedMessage> ephemeral = new Collector<>();
+        try (Subscription s = c.streamEphemeral(ephemeral)) {
+            assertThat(s.awaitLive(STREAM_WAIT)).isTrue();
+            js.call("send", "as", "extras", "peer", java.address(), "text", "js is typing", "ephemeral", true);
+            await().atMost(STREAM_WAIT).until(() -> !ephemeral.items.isEmpty());
+        }
+        assertThat(ephemeral.items)
+                .extracting(DecodedMessage::senderAddress, DecodedMessage::text)
+                .containsExactly(tuple(jsAddress, "js is typing"));
+
+        Value jsStream = js.call("streamStart", "as", "extras", "kind", "ephemeral", "peer", java.address());
+        Value id = jsStream.getStructValue().getFieldsOrThrow("stream");
+        c.send("java is typing", SendOptions.TEXT.asEphemeral());
+        Value received = js.call("streamNext", "stream", id, "count", 1);
+        js.call("streamStop", "stream", id);
+        assertThat(field(received, "text")).containsExactly("java is typing");
+
+        // ephemeral messages are relayed, never stored
+        assertThat(c.messages(QueryOptions.all()))
+                .extracting(DecodedMessage::text)
+                .containsExactly(text + "(gzip)", text + "(deflate)");
     }
 }
