@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.devnet.Devnet;
 
 /** Auth tokens, topic ownership, contact bundle checks, the key directory, rate limits and wallet lists. */
@@ -51,7 +50,7 @@ class AuthAndKeysIT {
 
     @Test
     void publishingNeedsAValidToken() throws Exception {
-        Identities.Identity id = Identities.random();
+        TestWallet id = TestWallet.random();
         String body =
                 publishOf("/xmtp/0/m-auth" + ThreadLocalRandom.current().nextLong() + "/proto", 1, "x".getBytes());
         assertError(anonymous.post("/message/v1/publish", body), 401, 16);
@@ -82,8 +81,8 @@ class AuthAndKeysIT {
 
     @Test
     void onlyTheWalletPublishesToItsContactAndPrivateStoreTopics() throws Exception {
-        Identities.Identity victim = Identities.random();
-        Identities.Identity attacker = Identities.random();
+        TestWallet victim = TestWallet.random();
+        TestWallet attacker = TestWallet.random();
         Api asAttacker = anonymous.withToken(attacker.token(nowNs()));
         assertError(
                 asAttacker.post(
@@ -109,8 +108,8 @@ class AuthAndKeysIT {
 
     @Test
     void aContactBundleMustBeSignedByItsWallet() throws Exception {
-        Identities.Identity owner = Identities.random();
-        Identities.Identity other = Identities.random();
+        TestWallet owner = TestWallet.random();
+        TestWallet other = TestWallet.random();
         Api asOwner = anonymous.withToken(owner.token(nowNs()));
         HttpResponse<String> r = asOwner.post(
                 "/message/v1/publish",
@@ -135,7 +134,7 @@ class AuthAndKeysIT {
 
     @Test
     void theKeyDirectoryServesTheLatestValidBundlesAndFollowsRotation() throws Exception {
-        Identities.Identity id = Identities.random();
+        TestWallet id = TestWallet.random();
         Api asOwner = anonymous.withToken(id.token(nowNs()));
         long t0 = nowNs();
         assertThat(asOwner.post(
@@ -163,12 +162,7 @@ class AuthAndKeysIT {
                     .contains(identityHex);
         });
         // a rotation: a new identity for the same wallet, published later, replaces the V2 bundle
-        Identities.Identity rotated = new Identities.Identity(
-                id.walletKey(),
-                id.walletAddress(),
-                Identities.random().identityKey(),
-                Identities.random().preKey(),
-                System.currentTimeMillis());
+        TestWallet rotated = id.withNewIdentity();
         assertThat(asOwner.post(
                                 "/message/v1/publish",
                                 publishOf(
@@ -201,7 +195,7 @@ class AuthAndKeysIT {
 
     @Test
     void privateKeyBundlesAreKeptPerWallet() throws Exception {
-        Identities.Identity id = Identities.random();
+        TestWallet id = TestWallet.random();
         byte[] sealed = "encrypted private key bundle".getBytes();
         assertThat(anonymous
                         .withToken(id.token(nowNs()))
@@ -223,7 +217,7 @@ class AuthAndKeysIT {
 
     @Test
     void aBurstOverThePublishLimitGets429AndRecoversAfterTheRefill() throws Exception {
-        Identities.Identity id = Identities.random();
+        TestWallet id = TestWallet.random();
         String ip = "203.0.113." + ThreadLocalRandom.current().nextInt(1, 255);
         Api client = anonymous.withToken(id.token(nowNs())).forwardedFor(ip + ", 10.0.0.1");
         String topic = "/xmtp/0/m-burst" + ThreadLocalRandom.current().nextLong() + "/proto";
@@ -257,7 +251,7 @@ class AuthAndKeysIT {
 
     @Test
     void deniedWalletsAreRefusedAndTheListsAreNotOnThePublicPort() throws Exception {
-        Identities.Identity id = Identities.random();
+        TestWallet id = TestWallet.random();
         Api client = anonymous.withToken(id.token(nowNs()));
         String body =
                 publishOf("/xmtp/0/m-deny" + ThreadLocalRandom.current().nextLong() + "/proto", 1, "d".getBytes());

@@ -20,7 +20,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.devnet.Devnet;
 
 /**
@@ -38,7 +37,7 @@ class BadInputFuzzIT {
     static final Map<Integer, Integer> CODE_FOR_STATUS = Map.of(400, 3, 413, 3, 401, 16, 403, 7, 404, 5, 429, 8);
 
     final Random random = new Random(SEED);
-    final Identities.Identity wallet = Identities.random();
+    final TestWallet wallet = TestWallet.random();
     final String token = wallet.token(System.currentTimeMillis() * 1_000_000L);
     final List<String> refusedTopics = new ArrayList<>();
     final Map<String, Integer> outcomes = new TreeMap<>();

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.xmtpnode.core.EnvelopeDigest;
-import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.devnet.Devnet;
 import org.xmtpnode.runtime.kafka.EnvelopeRecords;
 
@@ -64,7 +63,7 @@ class FaultIT {
                         "relay-service-2",
                         "--xmtp.faults.stall-log-consumer-topic=" + POISON_TOPIC,
                         "--xmtp.kafka.poll-stall-timeout=3s"));
-        token = Identities.random().token(System.currentTimeMillis() * 1_000_000L);
+        token = TestWallet.random().token(System.currentTimeMillis() * 1_000_000L);
     }
 
     @AfterAll

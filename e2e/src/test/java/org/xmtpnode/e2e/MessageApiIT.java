@@ -19,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.devnet.Devnet;
 
 /** The message API through the gateway of a running local network (two relay instances). */
@@ -34,7 +33,7 @@ class MessageApiIT {
     static void network() {
         Devnet devnet = SharedDevnet.get();
         gateway =
-                new Api(devnet.apiUrl()).withToken(Identities.random().token(System.currentTimeMillis() * 1_000_000L));
+                new Api(devnet.apiUrl()).withToken(TestWallet.random().token(System.currentTimeMillis() * 1_000_000L));
         secondRelay =
                 new Api("http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(1));
         apiUrl = devnet.apiUrl();

@@ -48,7 +48,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.xmtpnode.core.EnvelopeDigest;
-import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.core.crypto.Secp256k1;
 import org.xmtpnode.core.nodes.NodeRecords;
 import org.xmtpnode.devnet.Devnet;
@@ -84,7 +83,7 @@ class NetworkIT {
                 .withNodes(3)
                 .withArgs(Service.GATEWAY, "--xmtp.gateway.rate-limits.enabled=false"));
         System.out.printf("network: 3 nodes ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
-        token = Identities.random().token(System.currentTimeMillis() * 1_000_000L);
+        token = TestWallet.random().token(System.currentTimeMillis() * 1_000_000L);
     }
 
     @AfterAll
@@ -330,7 +329,7 @@ class NetworkIT {
     @Order(6)
     void aFourthNodeCatchesUpBeforeItReportsReady() throws Exception {
         // a wallet's contact bundle, published before Kafka forgets
-        Identities.Identity wallet = Identities.random();
+        TestWallet wallet = TestWallet.random();
         HttpResponse<String> published = new Api(devnet.apiUrl())
                 .withToken(wallet.token(System.currentTimeMillis() * 1_000_000L))
                 .post(

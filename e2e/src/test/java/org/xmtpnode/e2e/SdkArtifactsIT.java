@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xmtpnode.core.crypto.AuthTokens;
 import org.xmtpnode.core.crypto.ContactBundles;
-import org.xmtpnode.core.crypto.Identities;
 
 /**
  * Tokens and contact bundles made by the real {@code @xmtp/xmtp-js} SDK during the test
@@ -82,7 +81,7 @@ class SdkArtifactsIT {
             assertThat(v.identityKey()).isEqualTo(Base64.getDecoder().decode(sdk.get("identityKey")));
             assertThat(v.preKey()).isEqualTo(Base64.getDecoder().decode(sdk.get("preKey")));
             assertThat(v.createdNs()).isBetween(nowNs() - 600_000_000_000L, nowNs() + 1);
-            String someoneElse = Identities.random().walletAddress();
+            String someoneElse = TestWallet.random().walletAddress();
             assertThatThrownBy(() -> ContactBundles.verify(bundle, someoneElse))
                     .hasMessageContaining("not signed by wallet");
             byte[] raw = bundle.toByteArray();

@@ -40,15 +40,15 @@ public final class ContactBundles {
             bundle = null;
         }
         if (bundle != null && bundle.hasV2()) {
-            return verifyV2(bundle.getV2().getKeyBundle(), expectedWallet);
+            return requireWallet(verifyV2(bundle.getV2().getKeyBundle()), expectedWallet);
         }
         if (bundle != null && bundle.hasV1()) {
-            return verifyV1(bundle.getV1().getKeyBundle(), expectedWallet);
+            return requireWallet(verifyV1(bundle.getV1().getKeyBundle()), expectedWallet);
         }
         try { // the oldest clients published a bare PublicKeyBundle
             PublicKeyBundle legacy = PublicKeyBundle.parseFrom(message);
             if (legacy.hasIdentityKey()) {
-                return verifyV1(legacy, expectedWallet);
+                return requireWallet(verifyV1(legacy), expectedWallet);
             }
         } catch (InvalidProtocolBufferException e) {
             // fall through
@@ -56,7 +56,12 @@ public final class ContactBundles {
         throw new InvalidBundleException("contact bundle is not a V1 or V2 key bundle");
     }
 
-    static Verified verifyV1(PublicKeyBundle bundle, String expectedWallet) throws InvalidBundleException {
+    /**
+     * Verifies a V1 bundle's chain of signatures (wallet → identity key → pre-key) and names the wallet
+     * that signed it. Clients use it for the bundles that travel inside messages, whose wallet is
+     * learned from the bundle itself.
+     */
+    public static Verified verifyV1(PublicKeyBundle bundle) throws InvalidBundleException {
         PublicKey identity = bundle.getIdentityKey();
         PublicKey preKey = bundle.getPreKey();
         byte[] identityKey = keyBytes(identity.getSecp256K1Uncompressed().getBytes(), "identity key");
@@ -65,7 +70,9 @@ public final class ContactBundles {
             throw new InvalidBundleException("identity key is not signed");
         }
         String wallet = AuthTokens.walletOfLegacyKey(identity);
-        requireWallet(wallet, expectedWallet);
+        if (wallet == null) {
+            throw new InvalidBundleException("identity key signature is malformed");
+        }
         if (!preKey.hasSignature() || !preKey.getSignature().hasEcdsaCompact()) {
             throw new InvalidBundleException("pre-key is not signed by the identity key");
         }
@@ -79,7 +86,11 @@ public final class ContactBundles {
         return new Verified(1, wallet, identityKey, pre, identity.getTimestamp() * 1_000_000L);
     }
 
-    static Verified verifyV2(SignedPublicKeyBundle bundle, String expectedWallet) throws InvalidBundleException {
+    /**
+     * Verifies a V2 bundle's chain of signatures (wallet → identity key → pre-key) and names the wallet
+     * that signed it (see {@link #verifyV1(PublicKeyBundle)}).
+     */
+    public static Verified verifyV2(SignedPublicKeyBundle bundle) throws InvalidBundleException {
         SignedPublicKey identity = bundle.getIdentityKey();
         SignedPublicKey preKey = bundle.getPreKey();
         UnsignedPublicKey identityUnsigned = unsigned(identity, "identity key");
@@ -91,7 +102,9 @@ public final class ContactBundles {
             throw new InvalidBundleException("identity key is not signed");
         }
         String wallet = AuthTokens.walletOf(identity.getKeyBytes().toByteArray(), identity.getSignature());
-        requireWallet(wallet, expectedWallet);
+        if (wallet == null) {
+            throw new InvalidBundleException("identity key signature is malformed");
+        }
         Signature preSignature = preKey.getSignature();
         if (!preKey.hasSignature() || !preSignature.hasEcdsaCompact()) {
             throw new InvalidBundleException("pre-key is not signed by the identity key");
@@ -110,13 +123,11 @@ public final class ContactBundles {
         return new Verified(2, wallet, identityKey, pre, created);
     }
 
-    private static void requireWallet(String signer, String expectedWallet) throws InvalidBundleException {
-        if (signer == null) {
-            throw new InvalidBundleException("identity key signature is malformed");
-        }
-        if (!signer.equalsIgnoreCase(expectedWallet)) {
+    private static Verified requireWallet(Verified verified, String expectedWallet) throws InvalidBundleException {
+        if (!verified.walletAddress().equalsIgnoreCase(expectedWallet)) {
             throw new InvalidBundleException("identity key is not signed by wallet " + expectedWallet);
         }
+        return verified;
     }
 
     private static UnsignedPublicKey unsigned(SignedPublicKey key, String what) throws InvalidBundleException {

@@ -1,4 +1,4 @@
-package org.xmtpnode.e2e.docs;
+package org.xmtpnode.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

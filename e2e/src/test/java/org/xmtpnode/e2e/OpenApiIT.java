@@ -1,4 +1,4 @@
-package org.xmtpnode.e2e.docs;
+package org.xmtpnode.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,9 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.devnet.Devnet;
-import org.xmtpnode.e2e.SharedDevnetAccess;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -46,14 +44,14 @@ class OpenApiIT {
 
     static JsonNode spec;
     static Devnet devnet;
-    static Identities.Identity wallet;
+    static TestWallet wallet;
     static String token;
 
     @BeforeAll
     static void load() throws Exception {
         spec = new YAMLMapper().readTree(ROOT.resolve("docs/openapi.yaml").toFile());
-        devnet = SharedDevnetAccess.get();
-        wallet = Identities.random();
+        devnet = SharedDevnet.get();
+        wallet = TestWallet.random();
         token = wallet.token(System.currentTimeMillis() * 1_000_000L);
     }
 

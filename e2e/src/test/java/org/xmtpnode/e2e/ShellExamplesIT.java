@@ -1,4 +1,4 @@
-package org.xmtpnode.e2e.docs;
+package org.xmtpnode.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.xmtpnode.devnet.Devnet;
-import org.xmtpnode.e2e.SharedDevnetAccess;
 
 /**
  * Every shell example in the README and in {@code docs/} runs as written against a local network: each
@@ -99,7 +98,7 @@ class ShellExamplesIT {
     }
 
     static void run(Path doc, List<Step> steps) throws Exception {
-        Devnet devnet = SharedDevnetAccess.get();
+        Devnet devnet = SharedDevnet.get();
         String api = URI.create(devnet.apiUrl()).getAuthority();
         String management = URI.create(devnet.gatewayManagementUrl()).getAuthority();
         StringBuilder script = new StringBuilder("set -euo pipefail\n");
