@@ -67,6 +67,22 @@ final class Commands {
         }
     }
 
+    @Command(
+            name = "token",
+            description = "Load or create the wallet's identity on the network; print an auth token of it, for calling"
+                    + " the API directly (Authorization: Bearer <token>; valid for an hour).")
+    static final class Token implements Callable<Integer> {
+        @ParentCommand
+        XmtpCli root;
+
+        @Override
+        public Integer call() {
+            XmtpClient client = root.client();
+            root.output().line(client.api().authToken(), "token", client.api().authToken());
+            return 0;
+        }
+    }
+
     @Command(name = "can-message", description = "Print whether ADDRESS is on the network (true or false).")
     static final class CanMessage implements Callable<Integer> {
         @ParentCommand

@@ -27,11 +27,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "xmtp",
         mixinStandardHelpOptions = true,
-        version = "xmtp 0.1.0 (xmtp-client, XMTP V1/V2)",
+        versionProvider = XmtpCli.Version.class,
         description = "Send and read XMTP messages from a wallet key file.",
         subcommands = {
             Commands.Keygen.class,
             Commands.Init.class,
+            Commands.Token.class,
             Commands.CanMessage.class,
             Commands.Send.class,
             Commands.Read.class,
@@ -47,9 +48,9 @@ public final class XmtpCli implements Runnable {
     @Option(
             names = "--api",
             paramLabel = "URL",
-            defaultValue = "http://127.0.0.1:5555",
+            defaultValue = "${env:XMTP_API_URL:-http://127.0.0.1:5555}",
             scope = ScopeType.INHERIT,
-            description = "the node's XMTP API (default: ${DEFAULT-VALUE})")
+            description = "the node's XMTP API (default: $XMTP_API_URL, else http://127.0.0.1:5555)")
     URI api;
 
     @Option(
@@ -102,6 +103,15 @@ public final class XmtpCli implements Runnable {
 
     XmtpClient client() {
         return XmtpClient.create(wallet(), options());
+    }
+
+    /** The build's version, from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = XmtpCli.class.getPackage().getImplementationVersion();
+            return new String[] {"xmtp " + (v == null ? "dev" : v) + " (xmtp-client, XMTP V1/V2)"};
+        }
     }
 
     /** A mistake of the user's, said in one line. */

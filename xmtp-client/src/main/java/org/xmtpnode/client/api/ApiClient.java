@@ -64,11 +64,24 @@ public final class ApiClient {
         this.tokens = issuer;
     }
 
-    public void publish(List<Envelope> envelopes) {
+    /**
+     * The auth token publishes carry now ({@code Authorization: Bearer <token>}), reused for up to
+     * {@link AuthTokenIssuer#REUSE} as the SDKs do.
+     */
+    public String authToken() {
+        return issuer().token();
+    }
+
+    private AuthTokenIssuer issuer() {
         AuthTokenIssuer issuer = tokens;
         if (issuer == null) {
             throw new IllegalStateException("publishing needs an identity");
         }
+        return issuer;
+    }
+
+    public void publish(List<Envelope> envelopes) {
+        AuthTokenIssuer issuer = issuer();
         for (int i = 0; i < envelopes.size(); i += Limits.MAX_PUBLISH_ENVELOPES) {
             byte[] body = WireJson.printBytes(PublishRequest.newBuilder()
                     .addAllEnvelopes(envelopes.subList(i, Math.min(envelopes.size(), i + Limits.MAX_PUBLISH_ENVELOPES)))
