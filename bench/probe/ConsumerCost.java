@@ -2,7 +2,8 @@
 // (a batch listener with batch acknowledgement: the same poll, hand over, commit after), both consuming the
 // same records from an in-JVM broker with a handler that only counts. The cost is the consumer thread's own
 // CPU time (ThreadMXBean), so the broker sharing the JVM does not count. Run with the bench module's class path:
-//   mvn -q -pl bench -am package -DskipTests && mvn -q -pl bench dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+//   mvn -q -pl bench -am package -DskipTests && mvn -q -pl bench dependency:build-classpath
+// -Dmdep.outputFile=target/cp.txt
 //   java -cp "$(cat bench/target/cp.txt)" bench/probe/ConsumerCost.java
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
@@ -38,7 +39,8 @@ public class ConsumerCost {
                             Map.of("xmtp.kafka.bootstrap-servers", broker.bootstrapServers())))
                     .bindOrCreate("xmtp.kafka", KafkaProperties.class);
             String topic = "cost-" + UUID.randomUUID();
-            KafkaClients.ensureTopic(kafka.bootstrapServers(), new KafkaClients.TopicSpec(topic, 6, (short) 1, Map.of()));
+            KafkaClients.ensureTopic(
+                    kafka.bootstrapServers(), new KafkaClients.TopicSpec(topic, 6, (short) 1, Map.of()));
             byte[] value = new byte[1024];
             try (var producer = new KafkaProducer<byte[], byte[]>(KafkaClients.producer(kafka, "cost"))) {
                 for (int i = 0; i < RECORDS; i++) {
@@ -58,7 +60,8 @@ public class ConsumerCost {
     record Cost(long cpuNanos, long wallNanos) {}
 
     static void report(String what, Cost c) {
-        System.out.printf("%-24s %7.0f ns CPU per record (consumer thread), %6.2f s wall for %d records%n",
+        System.out.printf(
+                "%-24s %7.0f ns CPU per record (consumer thread), %6.2f s wall for %d records%n",
                 what, (double) c.cpuNanos / RECORDS, c.wallNanos / 1e9, RECORDS);
     }
 
@@ -105,8 +108,10 @@ public class ConsumerCost {
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         ContainerProperties properties = new ContainerProperties(topic);
         properties.setAckMode(ContainerProperties.AckMode.BATCH);
-        properties.setMessageListener((BatchMessageListener<byte[], byte[]>) records -> count.addAndGet(records.size()));
-        var container = new KafkaMessageListenerContainer<>(new DefaultKafkaConsumerFactory<byte[], byte[]>(settings), properties);
+        properties.setMessageListener(
+                (BatchMessageListener<byte[], byte[]>) records -> count.addAndGet(records.size()));
+        var container = new KafkaMessageListenerContainer<>(
+                new DefaultKafkaConsumerFactory<byte[], byte[]>(settings), properties);
         container.setBeanName("springcost");
         long started = System.nanoTime();
         container.start();

@@ -1,13 +1,14 @@
 // The cost of an auth-token check, cold (full verification: two public-key recoveries, Keccak, EIP-191)
 // and cached (TokenCache hit). Run with the bench module's class path:
-//   mvn -q -pl bench -am package -DskipTests && mvn -q -pl bench dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+//   mvn -q -pl bench -am package -DskipTests && mvn -q -pl bench dependency:build-classpath
+// -Dmdep.outputFile=target/cp.txt
 //   java -cp "$(cat bench/target/cp.txt)" bench/probe/TokenCost.java
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.xmtpnode.core.crypto.AuthTokens;
 import org.xmtpnode.core.crypto.Identities;
-import java.time.Clock;
 import org.xmtpnode.runtime.auth.TokenCache;
 
 public class TokenCost {
