@@ -4,11 +4,15 @@
 // -Dmdep.outputFile=target/cp.txt
 //   java -cp "$(cat bench/target/cp.txt)" bench/probe/TokenCost.java
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.xmtpnode.client.api.AuthTokenIssuer;
+import org.xmtpnode.client.identity.IdentityKeys;
+import org.xmtpnode.client.identity.LocalWallet;
 import org.xmtpnode.core.crypto.AuthTokens;
-import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.runtime.auth.TokenCache;
 
 public class TokenCost {
@@ -16,7 +20,8 @@ public class TokenCost {
         long now = System.currentTimeMillis() * 1_000_000L;
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            tokens.add(Identities.random().token(now));
+            Clock at = Clock.fixed(Instant.ofEpochSecond(0, now), ZoneOffset.UTC);
+            tokens.add(new AuthTokenIssuer(IdentityKeys.generate(LocalWallet.generate(), at), at).token());
         }
         // warm-up: the JIT compiles the verification path
         for (int round = 0; round < 20; round++) {

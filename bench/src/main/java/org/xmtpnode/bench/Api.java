@@ -2,12 +2,15 @@ package org.xmtpnode.bench;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.xmtpnode.core.crypto.Identities;
+import org.xmtpnode.client.api.AuthTokenIssuer;
+import org.xmtpnode.client.identity.IdentityKeys;
+import org.xmtpnode.client.identity.LocalWallet;
 
 /**
  * The node's message API as the load calls it: one keep-alive connection per load thread, the auth
@@ -26,8 +29,14 @@ final class Api {
         this.url = url;
         this.connection = ThreadLocal.withInitial(() -> new RawHttp(url));
         for (int i = 0; i < wallets; i++) {
-            tokens.add(Identities.random().token(System.currentTimeMillis() * 1_000_000L));
+            tokens.add(newToken());
         }
+    }
+
+    /** The auth token of a new wallet's identity, as an SDK makes it. */
+    static String newToken() {
+        Clock clock = Clock.systemUTC();
+        return new AuthTokenIssuer(IdentityKeys.generate(LocalWallet.generate(), clock), clock).token();
     }
 
     String url() {

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xmtpnode.devnet.Devnet;
+import org.xmtpnode.testsupport.TestWallet;
 
 /** Auth tokens, topic ownership, contact bundle checks, the key directory, rate limits and wallet lists. */
 class AuthAndKeysIT {

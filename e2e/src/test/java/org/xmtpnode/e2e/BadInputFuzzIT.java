@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.xmtpnode.devnet.Devnet;
+import org.xmtpnode.testsupport.TestWallet;
 
 /**
  * Thousands of malformed and mutated requests, from a seeded generator ({@code -Dxmtp.fuzz.seed},

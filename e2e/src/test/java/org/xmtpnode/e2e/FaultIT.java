@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.xmtpnode.core.EnvelopeDigest;
 import org.xmtpnode.devnet.Devnet;
 import org.xmtpnode.runtime.kafka.EnvelopeRecords;
+import org.xmtpnode.testsupport.TestWallet;
 
 /**
  * Faults under continuous publishing and streaming, on a local network of its own: the Kafka broker

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xmtpnode.devnet.Devnet;
+import org.xmtpnode.testsupport.TestWallet;
 
 /** The message API through the gateway of a running local network (two relay instances). */
 class MessageApiIT {

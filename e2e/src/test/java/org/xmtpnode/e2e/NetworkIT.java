@@ -58,6 +58,7 @@ import org.xmtpnode.proto.internal.NodeRecord;
 import org.xmtpnode.proto.internal.SignedNodeRecord;
 import org.xmtpnode.runtime.catchup.EnvelopeExport;
 import org.xmtpnode.runtime.kafka.EnvelopeRecords;
+import org.xmtpnode.testsupport.TestWallet;
 
 /**
  * Three nodes (each its own relay, store, key directory, bootstrap service and databases) sharing one

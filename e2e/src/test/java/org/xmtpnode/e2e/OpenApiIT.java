@@ -4,27 +4,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xmtpnode.devnet.Devnet;
+import org.xmtpnode.testsupport.TestWallet;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -118,7 +126,7 @@ class OpenApiIT {
                 String body = example == null || example.isMissingNode() ? null : JSON.writeValueAsString(example);
                 check(op, method, url, body);
                 check(op, method, badVariant(url, method), method.equals("post") ? "{\"not\":" : null);
-                checked.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
+                checked.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey());
             }
         }
         System.out.println("openapi: checked " + checked);
@@ -142,7 +150,7 @@ class OpenApiIT {
 
     static String envelope(String topic, long timeNs, byte[] message) {
         return "{\"contentTopic\":\"" + topic + "\",\"timestampNs\":\"" + timeNs + "\",\"message\":\""
-                + java.util.Base64.getEncoder().encodeToString(message) + "\"}";
+                + Base64.getEncoder().encodeToString(message) + "\"}";
     }
 
     String base(String path) {
@@ -159,8 +167,7 @@ class OpenApiIT {
     /** Sends, then checks the status is documented and the body (a stream's first line) fits its schema. */
     static int check(JsonNode op, String method, String url, String body) throws Exception {
         boolean stream = url.contains("/subscribe");
-        HttpResponse<String> r =
-                stream ? firstLine(url, body) : send(method.toUpperCase(java.util.Locale.ROOT), url, body);
+        HttpResponse<String> r = stream ? firstLine(url, body) : send(method.toUpperCase(Locale.ROOT), url, body);
         String status = Integer.toString(r.statusCode());
         String what = method + " " + url + " " + (body == null ? "" : body) + " -> " + status + " " + r.body();
         JsonNode response = resolve(op.path("responses").path(status));
@@ -190,7 +197,7 @@ class OpenApiIT {
 
     /** A stream's status and first line (the heartbeat at once), or a refused stream's whole body. */
     static HttpResponse<String> firstLine(String url, String body) throws IOException, InterruptedException {
-        HttpResponse<java.io.InputStream> r = HTTP.send(
+        HttpResponse<InputStream> r = HTTP.send(
                 HttpRequest.newBuilder(URI.create(url))
                         .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body))
                         .build(),
@@ -205,7 +212,7 @@ class OpenApiIT {
     }
 
     /** A response whose body was read as text already. */
-    record TextResponse(HttpResponse<java.io.InputStream> r, String text) implements HttpResponse<String> {
+    record TextResponse(HttpResponse<InputStream> r, String text) implements HttpResponse<String> {
         @Override
         public int statusCode() {
             return r.statusCode();
@@ -217,12 +224,12 @@ class OpenApiIT {
         }
 
         @Override
-        public java.util.Optional<HttpResponse<String>> previousResponse() {
-            return java.util.Optional.empty();
+        public Optional<HttpResponse<String>> previousResponse() {
+            return Optional.empty();
         }
 
         @Override
-        public java.net.http.HttpHeaders headers() {
+        public HttpHeaders headers() {
             return r.headers();
         }
 
@@ -232,7 +239,7 @@ class OpenApiIT {
         }
 
         @Override
-        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+        public Optional<SSLSession> sslSession() {
             return r.sslSession();
         }
 
@@ -257,7 +264,7 @@ class OpenApiIT {
     }
 
     /** A JSON Schema (2020-12) of an OpenAPI schema: the components become $defs. */
-    static com.networknt.schema.Schema validator(JsonNode schema) {
+    static Schema validator(JsonNode schema) {
         ObjectNode root = JSON.createObjectNode();
         root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         root.set("$defs", spec.at("/components/schemas"));

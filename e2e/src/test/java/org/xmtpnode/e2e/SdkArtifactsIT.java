@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xmtpnode.core.crypto.AuthTokens;
 import org.xmtpnode.core.crypto.ContactBundles;
+import org.xmtpnode.testsupport.TestWallet;
 
 /**
  * Tokens and contact bundles made by the real {@code @xmtp/xmtp-js} SDK during the test

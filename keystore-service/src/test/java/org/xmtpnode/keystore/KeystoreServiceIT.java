@@ -31,8 +31,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.xmtpnode.core.EnvelopeDigest;
-import org.xmtpnode.core.crypto.Identities;
-import org.xmtpnode.core.crypto.Identities.Identity;
 import org.xmtpnode.devnet.Postgres;
 import org.xmtpnode.keystore.ingest.KeyIngest;
 import org.xmtpnode.proto.api.Envelope;
@@ -41,6 +39,7 @@ import org.xmtpnode.runtime.config.KafkaProperties;
 import org.xmtpnode.runtime.kafka.EnvelopeRecords;
 import org.xmtpnode.runtime.kafka.KafkaClients;
 import org.xmtpnode.testsupport.TestInfra;
+import org.xmtpnode.testsupport.TestWallet;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -126,18 +125,12 @@ class KeystoreServiceIT {
     }
 
     /** The same wallet with a new identity key and pre-key, made later: a key rotation. */
-    static Identity rotated(Identity identity) {
-        Identity fresh = Identities.random();
-        return new Identity(
-                identity.walletKey(),
-                identity.walletAddress(),
-                fresh.identityKey(),
-                fresh.preKey(),
-                identity.createdMs() + 1000);
+    static TestWallet rotated(TestWallet identity) {
+        return identity.withNewIdentity();
     }
 
     /** Publishes both bundle versions of an identity in envelopes sent at {@code timeNs}. */
-    void publishBundles(Identity identity, long timeNs) {
+    void publishBundles(TestWallet identity, long timeNs) {
         ingest.handle(contact(identity.walletAddress(), identity.contactBundleV2(), timeNs));
         ingest.handle(contact(identity.walletAddress(), identity.contactBundleV1(), timeNs));
     }
@@ -197,7 +190,7 @@ class KeystoreServiceIT {
 
     @Test
     void aValidContactBundleIsStoredAndServedForItsWalletAskedInAnyCase() throws Exception {
-        Identity alice = Identities.random();
+        TestWallet alice = TestWallet.random();
         ContactBundle v1 = alice.contactBundleV1();
         ContactBundle v2 = alice.contactBundleV2();
         double stored = meters.get("keystore.bundles.stored")
@@ -219,7 +212,7 @@ class KeystoreServiceIT {
             assertThat(newest.get("version").asInt()).isEqualTo(2);
             assertThat(newest.get("identityKey").asString()).isEqualTo(hex(alice.identityPublicKey()));
             assertThat(newest.get("preKey").asString()).isEqualTo(hex(alice.prePublicKey()));
-            assertThat(newest.get("createdNs").asString()).isEqualTo(Long.toString(alice.createdMs() * 1_000_000L));
+            assertThat(newest.get("createdNs").asString()).isEqualTo(Long.toString(alice.createdNs()));
             assertThat(newest.get("envelopeTimeNs").asString()).isEqualTo(Long.toString(T1 + 1));
             assertThat(Base64.getDecoder().decode(newest.get("bundle").asString()))
                     .isEqualTo(v2.toByteArray());
@@ -239,8 +232,8 @@ class KeystoreServiceIT {
 
     @Test
     void aBundleNotSignedByTheTopicsWalletIsRefusedCountedAndNeverServed() throws Exception {
-        Identity owner = Identities.random();
-        Identity mallory = Identities.random();
+        TestWallet owner = TestWallet.random();
+        TestWallet mallory = TestWallet.random();
         double invalid = count("keystore.signature.invalid");
 
         // mallory's own valid bundles, published on the owner's contact topic
@@ -273,8 +266,8 @@ class KeystoreServiceIT {
 
     @Test
     void aWalletThatRotatesItsKeysIsAnsweredWithTheNewOnesAndALateOlderEnvelopeDoesNotRollThemBack() throws Exception {
-        Identity before = Identities.random();
-        Identity after = rotated(before);
+        TestWallet before = TestWallet.random();
+        TestWallet after = rotated(before);
         publishBundles(before, T1);
 
         publishBundles(after, T2);
@@ -293,8 +286,8 @@ class KeystoreServiceIT {
 
     @Test
     void aRotationEvictsTheCachedContactsSoTheNextLookupSeesTheNewKeys() throws Exception {
-        Identity before = Identities.random();
-        Identity after = rotated(before);
+        TestWallet before = TestWallet.random();
+        TestWallet after = rotated(before);
         publishBundles(before, T1);
         JsonNode fromDatabase = contactsOf(before.walletAddress());
         assertThat(identityKeys(fromDatabase)).contains(hex(before.identityPublicKey()));
@@ -319,7 +312,7 @@ class KeystoreServiceIT {
 
     @Test
     void contactBundlesArriveThroughTheEnvelopeLog() throws Exception {
-        Identity bob = Identities.random();
+        TestWallet bob = TestWallet.random();
         Envelope message = Envelope.newBuilder()
                 .setContentTopic("/xmtp/0/m-" + UUID.randomUUID() + "/proto")
                 .setTimestampNs(T1)
@@ -344,7 +337,7 @@ class KeystoreServiceIT {
 
     @Test
     void privateKeyBundlesKeepTheLatestEnvelopePerWallet() throws Exception {
-        String wallet = Identities.random().walletAddress();
+        String wallet = TestWallet.random().walletAddress();
         byte[] first = "encrypted bundle 1".getBytes(StandardCharsets.UTF_8);
         byte[] second = "encrypted bundle 2".getBytes(StandardCharsets.UTF_8);
         String path = "/keys/v1/private-key-bundles/" + wallet.toLowerCase(Locale.ROOT);
@@ -376,9 +369,9 @@ class KeystoreServiceIT {
 
     @Test
     void aBatchLookupAnswersEveryWalletInTheOrderAsked() throws Exception {
-        Identity a = Identities.random();
-        Identity c = Identities.random();
-        String unknown = Identities.random().walletAddress();
+        TestWallet a = TestWallet.random();
+        TestWallet c = TestWallet.random();
+        String unknown = TestWallet.random().walletAddress();
         publishBundles(a, T1);
         ingest.handle(contact(c.walletAddress(), c.contactBundleV2(), T1));
 

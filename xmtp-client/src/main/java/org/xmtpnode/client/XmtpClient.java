@@ -16,9 +16,6 @@ import org.xmtpnode.client.identity.IdentityKeys;
 import org.xmtpnode.client.identity.KeyBundleVault;
 import org.xmtpnode.client.identity.WalletSigner;
 import org.xmtpnode.proto.api.Envelope;
-import org.xmtpnode.proto.contents.ContactBundle;
-import org.xmtpnode.proto.contents.ContactBundleV1;
-import org.xmtpnode.proto.contents.ContactBundleV2;
 
 /**
  * An XMTP V1/V2 client for one wallet, interoperable with {@code @xmtp/xmtp-js}: it loads the wallet's
@@ -98,18 +95,12 @@ public final class XmtpClient {
                 Envelope.newBuilder()
                         .setContentTopic(topic)
                         .setTimestampNs(t)
-                        .setMessage(ContactBundle.newBuilder()
-                                .setV1(ContactBundleV1.newBuilder().setKeyBundle(keys.publicBundleV1()))
-                                .build()
-                                .toByteString())
+                        .setMessage(keys.contactBundleV1().toByteString())
                         .build(),
                 Envelope.newBuilder()
                         .setContentTopic(topic)
                         .setTimestampNs(t + 1)
-                        .setMessage(ContactBundle.newBuilder()
-                                .setV2(ContactBundleV2.newBuilder().setKeyBundle(keys.publicBundleV2()))
-                                .build()
-                                .toByteString())
+                        .setMessage(keys.contactBundleV2().toByteString())
                         .build()));
     }
 

@@ -32,7 +32,7 @@ class NodeKeyTest {
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                 .isEqualTo("rw-------");
-        assertThat(Files.readString(file, StandardCharsets.US_ASCII)).matches("[0-9a-f]{64}\\n");
+        assertThat(Files.readString(file, StandardCharsets.US_ASCII)).matches("0x[0-9a-f]{64}\\n");
         assertThat(key.publicKey()).hasSize(65).startsWith((byte) 4);
         assertThat(key.publicKeyHex()).isEqualTo("0x" + TestRecords.publicHex(key.privateKey()));
     }
@@ -74,7 +74,7 @@ class NodeKeyTest {
 
         assertThatThrownBy(() -> NodeKey.loadOrCreate(file))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage(file + " does not hold a hex private key");
+                .hasMessage(file + " does not hold a secp256k1 private key: a secp256k1 private key is 64 hex digits");
     }
 
     @Test
@@ -83,7 +83,7 @@ class NodeKeyTest {
 
         assertThatThrownBy(() -> NodeKey.loadOrCreate(file))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("does not hold a hex private key");
+                .hasMessageContaining("does not hold a secp256k1 private key");
         assertThat(Files.size(file)).isZero();
     }
 
@@ -91,16 +91,17 @@ class NodeKeyTest {
     void hexOutsideTheCurvesKeyRangeIsRefused() throws Exception {
         List<BigInteger> outsideTheRange = List.of(BigInteger.ZERO, N, N.add(BigInteger.ONE));
         for (int i = 0; i < outsideTheRange.size(); i++) {
-            Path file = Files.writeString(
-                    dir.resolve("key-" + i + ".hex"), outsideTheRange.get(i).toString(16));
+            Path file =
+                    Files.writeString(dir.resolve("key-" + i + ".hex"), String.format("%064x", outsideTheRange.get(i)));
 
             assertThatThrownBy(() -> NodeKey.loadOrCreate(file))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessage(file + " does not hold a secp256k1 private key");
+                    .hasMessageStartingWith(file + " does not hold a secp256k1 private key: ");
         }
         // a 65-byte public key pasted in place of the private key
         Path publicKey = Files.writeString(dir.resolve("public.hex"), TestRecords.publicHex(TestRecords.newKey()));
         assertThatThrownBy(() -> NodeKey.loadOrCreate(publicKey))
-                .hasMessage(publicKey + " does not hold a secp256k1 private key");
+                .hasMessage(
+                        publicKey + " does not hold a secp256k1 private key: a secp256k1 private key is 64 hex digits");
     }
 }

@@ -9,7 +9,6 @@ import java.util.Map;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.xmtpnode.bootstrap.config.BootstrapProperties;
-import org.xmtpnode.core.crypto.Identities;
 import org.xmtpnode.core.crypto.Secp256k1;
 import org.xmtpnode.core.nodes.NodeRecords;
 import org.xmtpnode.proto.internal.NodeRecord;
@@ -22,7 +21,7 @@ public final class TestRecords {
 
     /** A fresh secp256k1 private key. */
     public static BigInteger newKey() {
-        return Identities.random().walletKey();
+        return Secp256k1.randomPrivateKey();
     }
 
     /** The uncompressed public key, hex without a prefix (the form {@code trusted-keys} takes). */

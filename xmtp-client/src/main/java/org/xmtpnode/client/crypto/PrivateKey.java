@@ -1,7 +1,6 @@
 package org.xmtpnode.client.crypto;
 
 import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
@@ -15,13 +14,12 @@ import org.xmtpnode.core.crypto.Secp256k1;
 public final class PrivateKey {
 
     private static final X9ECParameters CURVE = CustomNamedCurves.getByName("secp256k1");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final BigInteger secret;
     private final byte[] publicKey;
 
     private PrivateKey(BigInteger secret) {
-        if (secret.signum() <= 0 || secret.compareTo(CURVE.getN()) >= 0) {
+        if (!Secp256k1.isPrivateKey(secret)) {
             throw new IllegalArgumentException("not a secp256k1 private key (out of range)");
         }
         this.secret = secret;
@@ -29,11 +27,7 @@ public final class PrivateKey {
     }
 
     public static PrivateKey generate() {
-        BigInteger k;
-        do {
-            k = new BigInteger(256, RANDOM);
-        } while (k.signum() == 0 || k.compareTo(CURVE.getN()) >= 0);
-        return new PrivateKey(k);
+        return new PrivateKey(Secp256k1.randomPrivateKey());
     }
 
     /**
@@ -48,11 +42,7 @@ public final class PrivateKey {
 
     /** The 32-byte big-endian key (for encrypted storage only). */
     public byte[] bytes() {
-        byte[] raw = secret.toByteArray();
-        byte[] out = new byte[32];
-        int copy = Math.min(raw.length, 32);
-        System.arraycopy(raw, raw.length - copy, out, 32 - copy, copy);
-        return out;
+        return Secp256k1.fixed32(secret);
     }
 
     /** The uncompressed public key, 0x04‖X‖Y. */

@@ -13,6 +13,9 @@ import org.xmtpnode.client.crypto.Sha256;
 import org.xmtpnode.core.crypto.ContactBundles;
 import org.xmtpnode.core.crypto.Ethereum;
 import org.xmtpnode.core.crypto.Secp256k1;
+import org.xmtpnode.proto.contents.ContactBundle;
+import org.xmtpnode.proto.contents.ContactBundleV1;
+import org.xmtpnode.proto.contents.ContactBundleV2;
 import org.xmtpnode.proto.contents.PrivateKeyBundle;
 import org.xmtpnode.proto.contents.PrivateKeyBundleV1;
 import org.xmtpnode.proto.contents.PublicKey;
@@ -191,6 +194,20 @@ public final class IdentityKeys {
      */
     public SignedPublicKeyBundle publicBundleV2() {
         return BundleForms.toV2(publicBundleV1());
+    }
+
+    /** What a {@code contact-<wallet>} envelope carries for V1 clients: the V1 bundle. */
+    public ContactBundle contactBundleV1() {
+        return ContactBundle.newBuilder()
+                .setV1(ContactBundleV1.newBuilder().setKeyBundle(publicBundleV1()))
+                .build();
+    }
+
+    /** What a {@code contact-<wallet>} envelope carries for V2 clients: the V2 bundle. */
+    public ContactBundle contactBundleV2() {
+        return ContactBundle.newBuilder()
+                .setV2(ContactBundleV2.newBuilder().setKeyBundle(publicBundleV2()))
+                .build();
     }
 
     /**

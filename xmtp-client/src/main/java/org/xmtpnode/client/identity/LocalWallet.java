@@ -1,14 +1,13 @@
 package org.xmtpnode.client.identity;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.math.BigInteger;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import org.xmtpnode.client.crypto.PrivateKey;
 import org.xmtpnode.core.crypto.Ethereum;
+import org.xmtpnode.core.crypto.KeyFiles;
 import org.xmtpnode.core.crypto.Secp256k1;
 
 /**
@@ -33,17 +32,10 @@ public final class LocalWallet implements WalletSigner {
     }
 
     /**
-     * @throws IllegalArgumentException when the text is not 32 bytes of hex forming a valid key
+     * @throws IllegalArgumentException when the text is not 64 hex digits of a valid key
      */
     public static LocalWallet fromHex(String hex) {
-        String digits = hex.strip();
-        if (digits.startsWith("0x") || digits.startsWith("0X")) {
-            digits = digits.substring(2);
-        }
-        if (digits.length() != 64 || !digits.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            throw new IllegalArgumentException("a wallet key is 64 hex digits");
-        }
-        return new LocalWallet(PrivateKey.fromBytes(HEX.parseHex(digits)));
+        return new LocalWallet(PrivateKey.fromBytes(Secp256k1.fixed32(KeyFiles.parse(hex))));
     }
 
     /**
@@ -51,7 +43,7 @@ public final class LocalWallet implements WalletSigner {
      * @throws IllegalArgumentException when it does not hold a wallet key
      */
     public static LocalWallet readKeyFile(Path file) throws IOException {
-        return fromHex(Files.readString(file, StandardCharsets.US_ASCII));
+        return new LocalWallet(PrivateKey.fromBytes(Secp256k1.fixed32(KeyFiles.read(file))));
     }
 
     /**
@@ -61,14 +53,7 @@ public final class LocalWallet implements WalletSigner {
      * @throws FileAlreadyExistsException when the file exists
      */
     public void writeKeyFile(Path file) throws IOException {
-        Path created;
-        try {
-            created = Files.createFile(
-                    file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            created = Files.createFile(file);
-        }
-        Files.writeString(created, "0x" + HEX.formatHex(key.bytes()) + "\n", StandardCharsets.US_ASCII);
+        KeyFiles.create(file, new BigInteger(1, key.bytes()));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.xmtpnode.core.crypto;
 
 import java.math.BigInteger;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -23,6 +24,7 @@ public final class Secp256k1 {
     private static final BigInteger N = PARAMS.getN();
     private static final BigInteger HALF_N = N.shiftRight(1);
     private static final BigInteger FIELD_PRIME = SecP256K1Curve.q;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A compact signature: 64 bytes r‖s and the recovery id (0–3). */
     public record Signature(byte[] rs, int recovery) {}
@@ -50,7 +52,7 @@ public final class Secp256k1 {
         try {
             byte[] compressed = new byte[33];
             compressed[0] = (byte) ((recovery & 1) == 1 ? 0x03 : 0x02);
-            byte[] xBytes = toFixed32(x);
+            byte[] xBytes = fixed32(x);
             System.arraycopy(xBytes, 0, compressed, 1, 32);
             rPoint = DOMAIN.getCurve().decodePoint(compressed);
         } catch (IllegalArgumentException e) {
@@ -102,8 +104,8 @@ public final class Secp256k1 {
         BigInteger r = sig[0];
         BigInteger s = sig[1].compareTo(HALF_N) > 0 ? N.subtract(sig[1]) : sig[1];
         byte[] rs = new byte[64];
-        System.arraycopy(toFixed32(r), 0, rs, 0, 32);
-        System.arraycopy(toFixed32(s), 0, rs, 32, 32);
+        System.arraycopy(fixed32(r), 0, rs, 0, 32);
+        System.arraycopy(fixed32(s), 0, rs, 32, 32);
         byte[] expected = publicKey(privateKey);
         for (int id = 0; id < 4; id++) {
             if (Arrays.equals(expected, recover(digest, rs, id))) {
@@ -113,7 +115,22 @@ public final class Secp256k1 {
         throw new IllegalStateException("no recovery id reproduces the signer's key");
     }
 
-    static byte[] toFixed32(BigInteger v) {
+    /** A new random private key (1 to n-1), from the JVM's strong random source. */
+    public static BigInteger randomPrivateKey() {
+        BigInteger k;
+        do {
+            k = new BigInteger(256, RANDOM);
+        } while (!isPrivateKey(k));
+        return k;
+    }
+
+    /** Whether {@code k} is a valid private key: 1 to n-1. */
+    public static boolean isPrivateKey(BigInteger k) {
+        return k != null && k.signum() > 0 && k.compareTo(N) < 0;
+    }
+
+    /** {@code v} as exactly 32 big-endian bytes (a private key, a coordinate, r or s). */
+    public static byte[] fixed32(BigInteger v) {
         byte[] raw = v.toByteArray();
         byte[] out = new byte[32];
         int copy = Math.min(raw.length, 32);

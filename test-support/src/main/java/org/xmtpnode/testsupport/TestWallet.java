@@ -1,4 +1,4 @@
-package org.xmtpnode.e2e;
+package org.xmtpnode.testsupport;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -7,14 +7,12 @@ import org.xmtpnode.client.api.AuthTokenIssuer;
 import org.xmtpnode.client.identity.IdentityKeys;
 import org.xmtpnode.client.identity.LocalWallet;
 import org.xmtpnode.proto.contents.ContactBundle;
-import org.xmtpnode.proto.contents.ContactBundleV1;
-import org.xmtpnode.proto.contents.ContactBundleV2;
 
 /**
  * A random wallet with an XMTP identity, made by the Java client (xmtp-client) as an SDK makes one,
- * for tests that talk to the node's API directly: its auth tokens and contact bundles.
+ * for tests that talk to the node's API or its services directly: its auth tokens and contact bundles.
  */
-final class TestWallet {
+public final class TestWallet {
 
     private final LocalWallet wallet;
     private final IdentityKeys keys;
@@ -24,39 +22,44 @@ final class TestWallet {
         this.keys = keys;
     }
 
-    static TestWallet random() {
+    public static TestWallet random() {
         LocalWallet wallet = LocalWallet.generate();
         return new TestWallet(wallet, IdentityKeys.generate(wallet, Clock.systemUTC()));
     }
 
     /** The same wallet with a new identity key and pre-key (what a key rotation publishes). */
-    TestWallet withNewIdentity() {
+    public TestWallet withNewIdentity() {
         return new TestWallet(wallet, IdentityKeys.generate(wallet, Clock.systemUTC()));
     }
 
-    String walletAddress() {
+    public String walletAddress() {
         return wallet.address();
     }
 
-    byte[] identityPublicKey() {
+    public byte[] identityPublicKey() {
         return keys.identityKey().publicKey();
     }
 
+    public byte[] prePublicKey() {
+        return keys.preKey().publicKey();
+    }
+
+    /** When the identity key was made (its V1 timestamp is in milliseconds). */
+    public long createdNs() {
+        return keys.identityPublicKey().getTimestamp() * 1_000_000L;
+    }
+
     /** An auth token dated {@code createdNs} (to the millisecond), base64 as in {@code Authorization: Bearer}. */
-    String token(long createdNs) {
+    public String token(long createdNs) {
         Clock at = Clock.fixed(Instant.ofEpochSecond(0, createdNs), ZoneOffset.UTC);
         return new AuthTokenIssuer(keys, at).token();
     }
 
-    ContactBundle contactBundleV1() {
-        return ContactBundle.newBuilder()
-                .setV1(ContactBundleV1.newBuilder().setKeyBundle(keys.publicBundleV1()))
-                .build();
+    public ContactBundle contactBundleV1() {
+        return keys.contactBundleV1();
     }
 
-    ContactBundle contactBundleV2() {
-        return ContactBundle.newBuilder()
-                .setV2(ContactBundleV2.newBuilder().setKeyBundle(keys.publicBundleV2()))
-                .build();
+    public ContactBundle contactBundleV2() {
+        return keys.contactBundleV2();
     }
 }
