@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 import org.xmtpnode.bootstrap.config.BootstrapProperties;
 import org.xmtpnode.core.nodes.NodeRecords;
@@ -29,7 +30,12 @@ import org.xmtpnode.runtime.log.LogConsumer;
  * This node's voice in the registry: a signed record every heartbeat interval listing the node's
  * service instances whose readiness probes answer 200 now (so gateways route only to those), saying
  * joining until every service has been ready at once (a node catching up is listed but sent no
- * traffic) and serving from then on, and a last record saying leaving on shutdown.
+ * traffic) and serving from then on, and a last record saying leaving when the node's last replica stops.
+ *
+ * <p>Only one replica of the node's bootstrap-service announces at a time: the holder of the node's
+ * {@link AnnouncerLease}. A replica that takes the lease over carries on from the node's state in the registry
+ * (a serving node stays serving), and a holder that stops while another replica runs hands the lease over
+ * without a word, so a rolling update or a scale-down never takes the node out of the registry.
  */
 @Component
 public class Announcer implements SmartLifecycle {
@@ -42,6 +48,8 @@ public class Announcer implements SmartLifecycle {
     private final LogConsumer registryReader;
     private final Clock clock;
     private final NodeKey key;
+    private final NodeRegistry registry;
+    private final AnnouncerLease lease;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Counter sent;
@@ -50,6 +58,7 @@ public class Announcer implements SmartLifecycle {
     private ScheduledExecutorService scheduler;
     private volatile boolean running;
     private volatile NodeRecord.State lastState;
+    private volatile boolean holding;
 
     /**
      * @param registry the reader of the registry topic: heartbeats start once it reads (it creates the topic
@@ -60,12 +69,17 @@ public class Announcer implements SmartLifecycle {
             NodeProperties node,
             RegistryLog registryLog,
             LogConsumer registry,
+            NodeRegistry nodes,
+            StringRedisTemplate redis,
             Clock clock,
             MeterRegistry meters) {
         this.properties = properties;
         this.nodeId = node.id();
         this.registryLog = registryLog;
         this.registryReader = registry;
+        this.registry = nodes;
+        this.lease = new AnnouncerLease(
+                redis, node.id(), properties.heartbeatInterval().multipliedBy(3));
         this.clock = clock;
         this.key = NodeKey.loadOrCreate(properties.signingKeyFile());
         this.sent =
@@ -94,8 +108,22 @@ public class Announcer implements SmartLifecycle {
     }
 
     private void heartbeat() {
-        if (!registryReader.caughtUp()) {
+        boolean caughtUp = registryReader.caughtUp();
+        if (!lease.heartbeat(caughtUp)) {
+            if (holding) {
+                holding = false;
+                log.info("another replica announces node {} now", nodeId);
+            }
             return;
+        }
+        if (!holding) {
+            holding = true;
+            // a serving node stays serving when another replica takes over its announcements
+            lastState = registry.latest(nodeId)
+                    .map(NodeRecord::getState)
+                    .filter(s -> s == NodeRecord.State.STATE_SERVING)
+                    .orElse(lastState);
+            log.info("this replica ({}) announces node {}", lease.replica(), nodeId);
         }
         List<String> relays = ready(properties.relayUrls());
         List<String> topics = ready(properties.topicUrls());
@@ -157,7 +185,10 @@ public class Announcer implements SmartLifecycle {
         }
     }
 
-    /** Says goodbye so the node drops out at once instead of after the liveness TTL. */
+    /**
+     * Gives the lease up. The node's last replica says goodbye, so the node drops out at once instead of after
+     * the liveness TTL; with another replica running, that one takes over at its next heartbeat.
+     */
     @Override
     public void stop() {
         running = false;
@@ -167,8 +198,14 @@ public class Announcer implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        announce(NodeRecord.State.STATE_LEAVING, List.of(), List.of(), List.of());
-        log.info("node {} announced that it is leaving", nodeId);
+        switch (lease.release()) {
+            case LAST_REPLICA -> {
+                announce(NodeRecord.State.STATE_LEAVING, List.of(), List.of(), List.of());
+                log.info("node {} announced that it is leaving", nodeId);
+            }
+            case HANDED_OVER -> log.info("another replica of node {} takes over its announcements", nodeId);
+            case UNKNOWN -> log.info("node {} drops out of the registry within the liveness TTL", nodeId);
+        }
     }
 
     @Override

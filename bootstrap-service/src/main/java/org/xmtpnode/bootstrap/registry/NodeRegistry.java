@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -166,6 +167,11 @@ public class NodeRegistry implements LogConsumer.Handler {
         long ttl = properties.livenessTtl().toMillis();
         long ageMs = clock.millis() - record.getIssuedAtNs() / 1_000_000L;
         return Math.min(ttl, ttl - ageMs);
+    }
+
+    /** The newest valid record of one node, if any was read. */
+    public Optional<NodeRecord> latest(String nodeId) {
+        return Optional.ofNullable(latest.get(nodeId));
     }
 
     /** Every node heard of, newest record each, with its liveness (Redis; the record's age if Redis is down). */
