@@ -69,7 +69,7 @@ class NetworkPolicyTest {
                 continue;
             }
             for (Endpoint to : endpoints) {
-                if (from == to || !(from.isNode() || to.isNode())) {
+                if (from.equals(to) || !(from.isNode() || to.isNode())) {
                     continue;
                 }
                 for (Port port : to.ports()) {

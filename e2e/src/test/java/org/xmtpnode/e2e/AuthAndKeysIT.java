@@ -1,5 +1,6 @@
 package org.xmtpnode.e2e;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +55,7 @@ class AuthAndKeysIT {
     void publishingNeedsAValidToken() throws Exception {
         TestWallet id = TestWallet.random();
         String body =
-                publishOf("/xmtp/0/m-auth" + ThreadLocalRandom.current().nextLong() + "/proto", 1, "x".getBytes());
+                publishOf("/xmtp/0/m-auth" + ThreadLocalRandom.current().nextLong() + "/proto", 1, "x".getBytes(UTF_8));
         assertError(anonymous.post("/message/v1/publish", body), 401, 16);
         assertError(anonymous.withToken("bm90IGEgdG9rZW4=").post("/message/v1/publish", body), 401, 16);
         assertError(
@@ -100,7 +102,7 @@ class AuthAndKeysIT {
                         publishOf(
                                 "/xmtp/0/privatestore-" + victim.walletAddress() + "/key_bundle/proto",
                                 nowNs(),
-                                "secret".getBytes())),
+                                "secret".getBytes(UTF_8))),
                 403,
                 7);
         assertThat(anonymous.get("/keys/v1/contacts/" + victim.walletAddress()).statusCode())
@@ -123,7 +125,7 @@ class AuthAndKeysIT {
         assertError(
                 asOwner.post(
                         "/message/v1/publish",
-                        publishOf(contactTopic(owner.walletAddress()), nowNs(), "garbage".getBytes())),
+                        publishOf(contactTopic(owner.walletAddress()), nowNs(), "garbage".getBytes(UTF_8))),
                 400,
                 3);
         HttpResponse<String> stored = anonymous.post(
@@ -152,7 +154,7 @@ class AuthAndKeysIT {
                         .statusCode())
                 .isEqualTo(200);
         String identityHex = "0x" + HexFormat.of().formatHex(id.identityPublicKey());
-        String lower = id.walletAddress().toLowerCase();
+        String lower = id.walletAddress().toLowerCase(Locale.ROOT);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             HttpResponse<String> r = anonymous.get("/keys/v1/contacts/" + lower);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -197,7 +199,7 @@ class AuthAndKeysIT {
     @Test
     void privateKeyBundlesAreKeptPerWallet() throws Exception {
         TestWallet id = TestWallet.random();
-        byte[] sealed = "encrypted private key bundle".getBytes();
+        byte[] sealed = "encrypted private key bundle".getBytes(UTF_8);
         assertThat(anonymous
                         .withToken(id.token(nowNs()))
                         .post(
@@ -210,7 +212,7 @@ class AuthAndKeysIT {
                 .isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             HttpResponse<String> r = anonymous.get(
-                    "/keys/v1/private-key-bundles/" + id.walletAddress().toLowerCase());
+                    "/keys/v1/private-key-bundles/" + id.walletAddress().toLowerCase(Locale.ROOT));
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains(Base64.getEncoder().encodeToString(sealed));
         });
@@ -227,7 +229,7 @@ class AuthAndKeysIT {
         for (int i = 0; i < 10 && limited == null; i++) {
             List<String> envelopes = new ArrayList<>();
             for (int j = 0; j < 100; j++) {
-                envelopes.add(Api.envelope(topic, i * 100L + j, ("b" + i + "-" + j).getBytes()));
+                envelopes.add(Api.envelope(topic, i * 100L + j, ("b" + i + "-" + j).getBytes(UTF_8)));
             }
             HttpResponse<String> r =
                     client.post("/message/v1/publish", Api.publishBody(envelopes.toArray(String[]::new)));
@@ -245,7 +247,7 @@ class AuthAndKeysIT {
                 Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
         assertThat(retryAfter).isBetween(1L, 60L);
         Thread.sleep(retryAfter * 1000 + 200);
-        assertThat(client.post("/message/v1/publish", publishOf(topic, 99_999, "after".getBytes()))
+        assertThat(client.post("/message/v1/publish", publishOf(topic, 99_999, "after".getBytes(UTF_8)))
                         .statusCode())
                 .isEqualTo(200);
     }
@@ -255,14 +257,14 @@ class AuthAndKeysIT {
         TestWallet id = TestWallet.random();
         Api client = anonymous.withToken(id.token(nowNs()));
         String body =
-                publishOf("/xmtp/0/m-deny" + ThreadLocalRandom.current().nextLong() + "/proto", 1, "d".getBytes());
+                publishOf("/xmtp/0/m-deny" + ThreadLocalRandom.current().nextLong() + "/proto", 1, "d".getBytes(UTF_8));
         assertThat(anonymous.get("/actuator/wallets").statusCode()).isEqualTo(404);
         String admin = devnet.gatewayManagementUrl() + "/actuator/wallets";
         HttpResponse<String> added = Api.HTTP.send(
                 HttpRequest.newBuilder(URI.create(admin))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"list\":\"deny\",\"wallet\":\""
-                                + id.walletAddress().toLowerCase() + "\",\"action\":\"add\"}"))
+                                + id.walletAddress().toLowerCase(Locale.ROOT) + "\",\"action\":\"add\"}"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(added.statusCode()).as(added.body()).isEqualTo(200);

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -222,7 +223,9 @@ class BadInputFuzzIT {
             byte[] content;
             if (!length.isEmpty()) {
                 content = in.readNBytes(Integer.parseInt(length.trim()));
-            } else if (header(responseHead, "transfer-encoding").toLowerCase().contains("chunked")) {
+            } else if (header(responseHead, "transfer-encoding")
+                    .toLowerCase(Locale.ROOT)
+                    .contains("chunked")) {
                 var all = new ByteArrayOutputStream();
                 while (true) {
                     int size = Integer.parseInt(readLine(in).split(";")[0].trim(), 16);

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -162,11 +163,11 @@ class FaultIT {
         for (Devnet.Service service :
                 List.of(Devnet.Service.TOPIC, Devnet.Service.KEYSTORE, Devnet.Service.RELAY, Devnet.Service.GATEWAY)) {
             try (Traffic traffic = new Traffic(
-                    devnet.apiUrl(), token, topic("sigterm-" + service.name().toLowerCase()))) {
+                    devnet.apiUrl(), token, topic("sigterm-" + service.name().toLowerCase(Locale.ROOT)))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> traffic.acknowledged.size() >= 20);
                 // both relays: the stream is on one of them
                 for (int i = 0; i < devnet.ports(service).size(); i++) {
-                    int exit = devnet.restart(service, i, Duration.ofSeconds(120));
+                    int exit = devnet.restart(service, i, Duration.ofMinutes(2));
                     assertThat(exit).as("%s exits cleanly on SIGTERM", service).isIn(0, 143);
                 }
                 int before = traffic.acknowledged.size();
@@ -251,7 +252,7 @@ class FaultIT {
         } catch (IOException e) {
             // the connection died with the relay: also not acknowledged
         }
-        assertThat(devnet.restart(Devnet.Service.RELAY, 0, Duration.ofSeconds(120)))
+        assertThat(devnet.restart(Devnet.Service.RELAY, 0, Duration.ofMinutes(2)))
                 .as("the relay had halted")
                 .isEqualTo(137);
         byte[] digest = EnvelopeDigest.of(CRASH_TOPIC, ByteString.copyFromUtf8("stored, then the relay died"));

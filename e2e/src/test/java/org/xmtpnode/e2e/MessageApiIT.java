@@ -1,5 +1,6 @@
 package org.xmtpnode.e2e;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -60,14 +61,14 @@ class MessageApiIT {
         String topic = topic("m-");
         for (int i = 0; i < 20; i++) {
             HttpResponse<String> r = gateway.post(
-                    "/message/v1/publish", Api.publishBody(Api.envelope(topic, 1_000 + i, ("m" + i).getBytes())));
+                    "/message/v1/publish", Api.publishBody(Api.envelope(topic, 1_000 + i, ("m" + i).getBytes(UTF_8))));
             assertOk(r);
             assertThat(r.body()).isEqualTo("{}");
             HttpResponse<String> q = gateway.post("/message/v1/query", queryBody(topic));
             assertOk(q);
             assertThat(q.body())
                     .as("read-your-writes after publish %d", i)
-                    .contains(Base64.getEncoder().encodeToString(("m" + i).getBytes()));
+                    .contains(Base64.getEncoder().encodeToString(("m" + i).getBytes(UTF_8)));
         }
     }
 
@@ -102,7 +103,7 @@ class MessageApiIT {
                             try {
                                 return gateway.post(
                                         "/message/v1/publish",
-                                        Api.publishBody(Api.envelope(topic, 1_000 + n, ("c" + n).getBytes())));
+                                        Api.publishBody(Api.envelope(topic, 1_000 + n, ("c" + n).getBytes(UTF_8))));
                             } catch (Exception e) {
                                 throw new IllegalStateException(e);
                             }
@@ -134,8 +135,8 @@ class MessageApiIT {
             assertThat(viaGateway.status).isEqualTo(200);
             viaGateway.awaitOpen();
             onSecondRelay.awaitOpen();
-            String first = Api.envelope(topic, 1_700_000_000_000_000_001L, "first".getBytes());
-            String second = Api.envelope(topic, 1_700_000_000_000_000_002L, "second".getBytes());
+            String first = Api.envelope(topic, 1_700_000_000_000_000_001L, "first".getBytes(UTF_8));
+            String second = Api.envelope(topic, 1_700_000_000_000_000_002L, "second".getBytes(UTF_8));
             assertOk(gateway.post("/message/v1/publish", Api.publishBody(first)));
             assertOk(gateway.post("/message/v1/publish", Api.publishBody(first))); // a client's retry
             assertOk(gateway.post("/message/v1/publish", Api.publishBody(second)));
@@ -156,7 +157,7 @@ class MessageApiIT {
         try (Api.Stream all = gateway.subscribe("/message/v1/subscribe-all", "{}")) {
             all.awaitOpen();
             String topic = topic("invite-");
-            String env = Api.envelope(topic, 42, "hi".getBytes());
+            String env = Api.envelope(topic, 42, "hi".getBytes(UTF_8));
             assertOk(gateway.post("/message/v1/publish", Api.publishBody(env)));
             String line;
             do {
@@ -172,7 +173,7 @@ class MessageApiIT {
         String topic = topic("mE-");
         try (Api.Stream s = gateway.subscribe("/message/v1/subscribe", "{\"contentTopics\":[\"" + topic + "\"]}")) {
             s.awaitOpen();
-            String env = Api.envelope(topic, 7, "typing".getBytes());
+            String env = Api.envelope(topic, 7, "typing".getBytes(UTF_8));
             assertOk(gateway.post("/message/v1/publish", Api.publishBody(env)));
             assertThat(s.nextEnvelopeLine(Duration.ofSeconds(10))).isEqualTo("{\"result\":" + env + "}");
         }
@@ -184,7 +185,7 @@ class MessageApiIT {
     @Test
     void badInputGetsAClearErrorAndStoresNothing() throws Exception {
         String topic = topic("m-");
-        String ok = Api.envelope(topic, 1, "fine".getBytes());
+        String ok = Api.envelope(topic, 1, "fine".getBytes(UTF_8));
         Map<String, Integer> publishes = new LinkedHashMap<>();
         publishes.put("{\"envelopes\":[", 400); // malformed JSON
         publishes.put("{\"envelopes\":{\"contentTopic\":1}}", 400); // wrong type
@@ -271,10 +272,11 @@ class MessageApiIT {
         String topic = topic("m-");
         StringBuilder batch = new StringBuilder();
         for (int i = 0; i < 100; i++) {
-            batch.append(i == 0 ? "" : ",").append(Api.envelope(topic, 10_000 + i, ("p" + i).getBytes()));
+            batch.append(i == 0 ? "" : ",").append(Api.envelope(topic, 10_000 + i, ("p" + i).getBytes(UTF_8)));
         }
         assertOk(gateway.post("/message/v1/publish", "{\"envelopes\":[" + batch + "]}"));
-        assertOk(gateway.post("/message/v1/publish", Api.publishBody(Api.envelope(topic, 20_000, "last".getBytes()))));
+        assertOk(gateway.post(
+                "/message/v1/publish", Api.publishBody(Api.envelope(topic, 20_000, "last".getBytes(UTF_8)))));
         HttpResponse<String> first = gateway.post(
                 "/message/v1/query", "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":{\"limit\":0}}");
         assertOk(first);

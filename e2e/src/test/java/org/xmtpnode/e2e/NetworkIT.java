@@ -382,7 +382,7 @@ class NetworkIT {
         int d = devnet.addNode();
         String storeD = null;
         boolean sawNotReady = false;
-        long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (true) {
             if (System.nanoTime() > deadline) {
                 fail("node-4's store was not ready within 240 s");
@@ -413,7 +413,7 @@ class NetworkIT {
                         + " because Kafka no longer held them); readiness seen down first: %s%n",
                 (System.nanoTime() - joined) / 1e9, onD.size(), copied, sawNotReady);
         assertThat(copied).as("history Kafka no longer held came from a peer").isPositive();
-        devnet.awaitNodeReady(d, Duration.ofSeconds(120));
+        devnet.awaitNodeReady(d, Duration.ofMinutes(2));
         HttpResponse<String> key =
                 new Api(devnet.url(Service.KEYSTORE, d)).get("/keys/v1/contacts/" + wallet.walletAddress());
         assertThat(key.statusCode())

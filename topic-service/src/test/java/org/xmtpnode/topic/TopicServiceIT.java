@@ -1,5 +1,6 @@
 package org.xmtpnode.topic;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -140,7 +141,7 @@ class TopicServiceIT {
         HttpResponse<String> raw = post("/message/v1/query", "{\"contentTopics\":[\"" + topic + "\"]}");
         assertThat(raw.body())
                 .contains("\"timestampNs\":\"1700000000123456789\"")
-                .contains("\"message\":\"" + Base64.getEncoder().encodeToString("hello".getBytes()) + "\"")
+                .contains("\"message\":\"" + Base64.getEncoder().encodeToString("hello".getBytes(UTF_8)) + "\"")
                 .contains("\"direction\":\"SORT_DIRECTION_DESCENDING\"")
                 .contains("\"limit\":100");
         QueryResponse response = query("{\"contentTopics\":[\"" + topic + "\"]}");
@@ -205,7 +206,7 @@ class TopicServiceIT {
                 "{\"requests\":[{\"contentTopics\":[\"" + b + "\"]},{\"contentTopics\":[\"" + a
                         + "\"]},{\"contentTopics\":[\"" + topic() + "\"]}]}");
         assertThat(r.statusCode()).isEqualTo(200);
-        BatchQueryResponse batch = WireJson.parse(r.body().getBytes(), BatchQueryResponse.newBuilder())
+        BatchQueryResponse batch = WireJson.parse(r.body().getBytes(UTF_8), BatchQueryResponse.newBuilder())
                 .build();
         assertThat(batch.getResponsesCount()).isEqualTo(3);
         assertThat(batch.getResponses(0).getEnvelopes(0).getMessage().toStringUtf8())
@@ -231,7 +232,7 @@ class TopicServiceIT {
                     List.of(Map.entry(remote, "node-b"), Map.entry(own, "node-a"), Map.entry(ephemeral, "node-b"))) {
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
                         kafkaTopic,
-                        pair.getKey().getContentTopic().getBytes(),
+                        pair.getKey().getContentTopic().getBytes(UTF_8),
                         pair.getKey().toByteArray());
                 record.headers().add(EnvelopeRecords.ORIGIN_HEADER, EnvelopeRecords.originBytes(pair.getValue()));
                 producer.send(record).get();

@@ -1,6 +1,10 @@
 package org.xmtpnode.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.AccessDeniedException;
@@ -122,7 +126,10 @@ public final class XmtpCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(
+                args,
+                new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, UTF_8)), true),
+                new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.err, UTF_8)), true)));
     }
 
     /** Runs one command line; answers the exit status. */

@@ -49,7 +49,7 @@ public final class Topics {
         }
         for (int i = 0; i < topic.length(); i++) {
             char c = topic.charAt(i);
-            if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) && !validSurrogateAt(topic, i)) {
+            if (c < 0x20 || c == 0x7f || (Character.isSurrogate(c) && !validSurrogateAt(topic, i))) {
                 throw ApiException.invalid("content topic contains a control or invalid character");
             }
         }

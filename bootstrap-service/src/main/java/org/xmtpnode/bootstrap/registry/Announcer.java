@@ -96,6 +96,7 @@ public class Announcer implements SmartLifecycle {
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // the task runs until stop() shuts its scheduler down
     public void start() {
         running = true;
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -60,7 +61,7 @@ public class NodesController {
                     r.getPublicUrl(),
                     r.getRegion(),
                     r.getVersion(),
-                    r.getState().name().substring("STATE_".length()).toLowerCase(),
+                    r.getState().name().substring("STATE_".length()).toLowerCase(Locale.ROOT),
                     l.live(),
                     r.getRelayUrlsList(),
                     r.getTopicUrlsList(),

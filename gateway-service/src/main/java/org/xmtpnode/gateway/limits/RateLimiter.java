@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +70,7 @@ public class RateLimiter {
             return Mono.just(new Decision(Outcome.ALLOWED, 0));
         }
         GatewayProperties.Bucket bucket = kind == Kind.PUBLISH ? limits.publish() : limits.read();
-        String kindName = kind.name().toLowerCase();
+        String kindName = kind.name().toLowerCase(Locale.ROOT);
         List<String> keys = new ArrayList<>(List.of(DENY_SET, ALLOW_SET, "xmtp:gw:ip:" + kindName + ":" + clientIp));
         List<String> args = new ArrayList<>(List.of(wallet == null ? "" : wallet));
         addBucket(args, bucket, cost);
@@ -100,7 +101,7 @@ public class RateLimiter {
                 })
                 .doOnNext(d -> Counter.builder("gateway.ratelimit")
                         .tag("kind", kindName)
-                        .tag("outcome", d.outcome().name().toLowerCase())
+                        .tag("outcome", d.outcome().name().toLowerCase(Locale.ROOT))
                         .register(meters)
                         .increment());
     }

@@ -75,6 +75,7 @@ public class ContactCache implements DisposableBean {
         }
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // the later eviction reports its own failures
     public void evict(String wallet) {
         evictNow(wallet);
         laterEvictions.schedule(() -> evictNow(wallet), 2, TimeUnit.SECONDS);

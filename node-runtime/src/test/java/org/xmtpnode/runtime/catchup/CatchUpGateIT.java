@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +59,7 @@ class CatchUpGateIT {
 
         await().during(Duration.ofSeconds(1))
                 .atMost(Duration.ofSeconds(5))
-                .until(() -> gate.health().getStatus() == Status.OUT_OF_SERVICE);
+                .until(() -> Objects.equals(gate.health().getStatus(), Status.OUT_OF_SERVICE));
         assertThat(meters.get("catchup.behind").gauge().value()).isEqualTo(30);
 
         reader = reader(topic, group);

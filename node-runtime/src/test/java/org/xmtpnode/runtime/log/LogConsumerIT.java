@@ -1,5 +1,6 @@
 package org.xmtpnode.runtime.log;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +39,7 @@ class LogConsumerIT {
     }
 
     static Set<String> keys(Iterable<ConsumerRecord<byte[], byte[]>> records, Set<String> into) {
-        records.forEach(r -> into.add(new String(r.key())));
+        records.forEach(r -> into.add(new String(r.key(), UTF_8)));
         return into;
     }
 
@@ -105,10 +107,12 @@ class LogConsumerIT {
                         kafka,
                         meters);
         consumer.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> consumer.health().getStatus() == Status.UP);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Objects.equals(consumer.health().getStatus(), Status.UP));
         TestKafka.produce(kafka, topic, 1);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> consumer.health().getStatus() == Status.DOWN);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Objects.equals(consumer.health().getStatus(), Status.DOWN));
         assertThat(consumer.health().getDetails().get("error").toString()).contains("a bug in the handler");
     }
 
@@ -123,10 +127,12 @@ class LogConsumerIT {
                         kafka,
                         meters);
         consumer.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> consumer.health().getStatus() == Status.UP);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Objects.equals(consumer.health().getStatus(), Status.UP));
         TestKafka.produce(kafka, topic, 1);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> consumer.health().getStatus() == Status.DOWN);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Objects.equals(consumer.health().getStatus(), Status.DOWN));
         assertThat(consumer.health().getDetails()).containsEntry("error", "java.lang.StackOverflowError: deep");
     }
 
@@ -158,7 +164,8 @@ class LogConsumerIT {
                 .createTopic(new KafkaClients.TopicSpec(topic, 2, (short) 1, Map.of()))
                 .build(records -> keys(records, seen), kafka, meters);
         consumer.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> consumer.health().getStatus() == Status.UP);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Objects.equals(consumer.health().getStatus(), Status.UP));
         TestKafka.produce(kafka, topic, 5);
         await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 5);
         assertThat(seen).containsExactlyInAnyOrderElementsOf(List.of("key-0", "key-1", "key-2", "key-3", "key-4"));
@@ -170,7 +177,8 @@ class LogConsumerIT {
         consumer = LogConsumer.everyPartition("stopping", topic, LogConsumer.StartAt.END)
                 .build(records -> {}, kafka, meters);
         consumer.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> consumer.health().getStatus() == Status.UP);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Objects.equals(consumer.health().getStatus(), Status.UP));
         consumer.stop();
         assertThat(consumer.health().getStatus()).isEqualTo(Status.DOWN);
         assertThat(consumer.isRunning()).isFalse();

@@ -37,6 +37,7 @@ public class KafkaEnvelopeSender implements EnvelopeSender, DisposableBean {
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // each send's callback reports its outcome
     public Mono<Void> send(List<Envelope> envelopes, List<byte[]> digests) {
         return Mono.<Void>create(sink -> {
                     SendTracker tracker = new SendTracker(envelopes.size(), sink);

@@ -1,5 +1,6 @@
 package org.xmtpnode.relay.subscribe;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,7 +24,7 @@ class SubscriptionRegistryTest {
             meters);
 
     static byte[] line(String s) {
-        return s.getBytes();
+        return s.getBytes(UTF_8);
     }
 
     @Test
@@ -59,7 +60,7 @@ class SubscriptionRegistryTest {
 
         @Override
         protected void hookOnNext(byte[] value) {
-            received.add(new String(value));
+            received.add(new String(value, UTF_8));
         }
 
         @Override

@@ -59,6 +59,7 @@ public class OutboxPublisher implements SmartLifecycle {
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // the task runs until stop() shuts its scheduler down
     public void start() {
         producer = new KafkaProducer<>(KafkaClients.producer(kafka, "topic-outbox." + node.id()));
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {

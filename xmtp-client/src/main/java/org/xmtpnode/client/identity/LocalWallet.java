@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import org.xmtpnode.client.crypto.PrivateKey;
 import org.xmtpnode.core.crypto.Ethereum;
 import org.xmtpnode.core.crypto.KeyFiles;
@@ -16,8 +15,6 @@ import org.xmtpnode.core.crypto.Secp256k1;
  * 600. Its {@link #toString()} shows the address only.
  */
 public final class LocalWallet implements WalletSigner {
-
-    private static final HexFormat HEX = HexFormat.of();
 
     private final PrivateKey key;
     private final String address;

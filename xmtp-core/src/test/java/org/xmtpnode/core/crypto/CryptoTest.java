@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.xmtpnode.proto.contents.ContactBundle;
@@ -31,8 +32,9 @@ class CryptoTest {
             "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
             "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB"
         }) {
-            assertThat(Ethereum.checksum(a.toLowerCase())).isEqualTo(a);
-            assertThat(Ethereum.checksum(a.toUpperCase().replace("0X", "0x"))).isEqualTo(a);
+            assertThat(Ethereum.checksum(a.toLowerCase(Locale.ROOT))).isEqualTo(a);
+            assertThat(Ethereum.checksum(a.toUpperCase(Locale.ROOT).replace("0X", "0x")))
+                    .isEqualTo(a);
         }
         // the address of private key 1 is well known
         assertThat(Ethereum.address(Secp256k1.publicKey(BigInteger.ONE)))
