@@ -107,23 +107,21 @@ public final class Devnet implements AutoCloseable {
         public Options withFault(String instanceName, String... args) {
             Map<String, List<String>> all = new HashMap<>(faults);
             all.put(instanceName, List.of(args));
-            return new Options(
-                    root,
-                    dataDir,
-                    gatewayPort,
-                    kafkaPort,
-                    postgresPort,
-                    redisPort,
-                    nodeId,
-                    nodes,
-                    relays,
-                    jvmOptions,
-                    serviceArgs,
-                    Map.copyOf(all));
+            return with(dataDir, gatewayPort, nodeId, nodes, serviceArgs, Map.copyOf(all));
         }
 
         /** The same with what {@code bin/devnet}'s options and the methods above change. */
         Options with(Path dataDir, int gatewayPort, String nodeId, int nodes, Map<Service, List<String>> serviceArgs) {
+            return with(dataDir, gatewayPort, nodeId, nodes, serviceArgs, faults);
+        }
+
+        private Options with(
+                Path dataDir,
+                int gatewayPort,
+                String nodeId,
+                int nodes,
+                Map<Service, List<String>> serviceArgs,
+                Map<String, List<String>> faults) {
             return new Options(
                     root,
                     dataDir,

@@ -31,7 +31,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.xmtpnode.core.EnvelopeDigest;
-import org.xmtpnode.devnet.Postgres;
 import org.xmtpnode.keystore.ingest.KeyIngest;
 import org.xmtpnode.proto.api.Envelope;
 import org.xmtpnode.proto.contents.ContactBundle;
@@ -81,12 +80,8 @@ class KeystoreServiceIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        Postgres pg = TestInfra.postgres();
-        registry.add("spring.datasource.url", () -> pg.jdbcUrl(DATABASE));
-        registry.add("spring.datasource.username", pg::user);
-        registry.add("spring.datasource.password", pg::password);
-        registry.add("xmtp.kafka.bootstrap-servers", () -> TestInfra.kafka().bootstrapServers());
-        registry.add("xmtp.kafka.topic", () -> ENVELOPE_TOPIC);
+        TestInfra.datasource(DATABASE, registry::add);
+        TestInfra.kafka(ENVELOPE_TOPIC, registry::add);
         registry.add("xmtp.kafka.partitions", () -> "1");
         registry.add("xmtp.node.id", () -> NODE_ID);
         registry.add("spring.data.redis.port", () -> TestInfra.redis().port());

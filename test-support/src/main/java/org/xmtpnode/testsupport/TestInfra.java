@@ -2,6 +2,8 @@ package org.xmtpnode.testsupport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -54,6 +56,23 @@ public final class TestInfra {
         }
         log.info("no Docker and no PostgreSQL at 127.0.0.1:5432: tests use an embedded PostgreSQL");
         return Postgres.embedded(tmp("postgres"), 0);
+    }
+
+    /**
+     * A service's datasource on {@code database} of the test PostgreSQL, for a {@code @DynamicPropertySource}:
+     * {@code TestInfra.datasource(DATABASE, registry::add)}.
+     */
+    public static void datasource(String database, BiConsumer<String, Supplier<Object>> property) {
+        Postgres pg = postgres();
+        property.accept("spring.datasource.url", () -> pg.jdbcUrl(database));
+        property.accept("spring.datasource.username", pg::user);
+        property.accept("spring.datasource.password", pg::password);
+    }
+
+    /** node-runtime's {@code xmtp.kafka.*} on the test broker, with a topic of the caller's own. */
+    public static void kafka(String envelopeTopic, BiConsumer<String, Supplier<Object>> property) {
+        property.accept("xmtp.kafka.bootstrap-servers", () -> kafka().bootstrapServers());
+        property.accept("xmtp.kafka.topic", () -> envelopeTopic);
     }
 
     public static synchronized EmbeddedKafka kafka() {

@@ -36,7 +36,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.xmtpnode.core.EnvelopeDigest;
 import org.xmtpnode.core.WireJson;
-import org.xmtpnode.devnet.Postgres;
 import org.xmtpnode.proto.api.BatchQueryResponse;
 import org.xmtpnode.proto.api.Envelope;
 import org.xmtpnode.proto.api.QueryResponse;
@@ -61,12 +60,8 @@ class TopicServiceIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        Postgres pg = TestInfra.postgres();
-        registry.add("spring.datasource.url", () -> pg.jdbcUrl(DATABASE));
-        registry.add("spring.datasource.username", pg::user);
-        registry.add("spring.datasource.password", pg::password);
-        registry.add("xmtp.kafka.bootstrap-servers", () -> TestInfra.kafka().bootstrapServers());
-        registry.add("xmtp.kafka.topic", () -> "envelopes-" + UUID.randomUUID());
+        TestInfra.datasource(DATABASE, registry::add);
+        TestInfra.kafka("envelopes-" + UUID.randomUUID(), registry::add);
         registry.add("xmtp.node.id", () -> "node-a");
         registry.add("xmtp.topic.outbox.grace", () -> "1s");
         registry.add("xmtp.topic.outbox.interval", () -> "300ms");
