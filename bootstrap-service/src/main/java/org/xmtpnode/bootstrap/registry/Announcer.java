@@ -12,9 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -49,7 +51,8 @@ public class Announcer implements SmartLifecycle {
     private final Clock clock;
     private final NodeKey key;
     private final NodeRegistry registry;
-    private final AnnouncerLease lease;
+    private final StringRedisTemplate redis;
+    private volatile AnnouncerLease lease;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Counter sent;
@@ -78,8 +81,7 @@ public class Announcer implements SmartLifecycle {
         this.registryLog = registryLog;
         this.registryReader = registry;
         this.registry = nodes;
-        this.lease = new AnnouncerLease(
-                redis, node.id(), properties.heartbeatInterval().multipliedBy(3));
+        this.redis = redis;
         this.clock = clock;
         this.key = NodeKey.loadOrCreate(properties.signingKeyFile());
         this.sent =
@@ -110,6 +112,9 @@ public class Announcer implements SmartLifecycle {
 
     private void heartbeat() {
         boolean caughtUp = registryReader.caughtUp();
+        if (lease == null && (lease = lease()) == null) {
+            return;
+        }
         if (!lease.heartbeat(caughtUp)) {
             if (holding) {
                 holding = false;
@@ -140,6 +145,21 @@ public class Announcer implements SmartLifecycle {
             log.info("announcing node {} as joining until its services are ready", nodeId);
         }
         announce(lastState, relays, topics, keystores);
+    }
+
+    /** The node's lease, in the scope of the Kafka cluster its records go to; null while Kafka does not answer. */
+    private AnnouncerLease lease() {
+        try {
+            String cluster = registryLog.clusterId(Duration.ofSeconds(5));
+            return new AnnouncerLease(
+                    redis, cluster, nodeId, properties.heartbeatInterval().multipliedBy(3));
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Kafka cluster id not known yet, announcing later: {}", e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private List<String> ready(List<URI> instances) {
@@ -198,6 +218,9 @@ public class Announcer implements SmartLifecycle {
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (lease == null) {
+            return; // never announced
         }
         switch (lease.release()) {
             case LAST_REPLICA -> {

@@ -83,11 +83,15 @@ public class AnnouncerLease {
     private volatile boolean redisDown;
 
     /**
+     * @param cluster the id of the Kafka cluster the node writes its records to: every replica of a node sees the
+     *     same one, and two networks (or a test's several local networks) that share one Redis never contend for
+     *     each other's node ids
      * @param ttl how long a lease and a presence entry live without renewal (three heartbeats)
      */
-    public AnnouncerLease(StringRedisTemplate redis, String nodeId, Duration ttl) {
+    public AnnouncerLease(StringRedisTemplate redis, String cluster, String nodeId, Duration ttl) {
         this.redis = redis;
-        this.keys = List.of("xmtp:bootstrap:announcer:" + nodeId, "xmtp:bootstrap:replicas:" + nodeId);
+        String scope = cluster + ":" + nodeId;
+        this.keys = List.of("xmtp:bootstrap:announcer:" + scope, "xmtp:bootstrap:replicas:" + scope);
         this.ttl = ttl;
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.beans.factory.DisposableBean;
@@ -48,6 +49,13 @@ public class RegistryLog implements DisposableBean {
 
     public String topic() {
         return topic;
+    }
+
+    /** The id of the Kafka cluster the records go to. */
+    public String clusterId(Duration timeout) throws ExecutionException, InterruptedException, TimeoutException {
+        try (Admin admin = KafkaClients.admin(kafka.bootstrapServers())) {
+            return admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Sends and waits for the broker's acknowledgement. */

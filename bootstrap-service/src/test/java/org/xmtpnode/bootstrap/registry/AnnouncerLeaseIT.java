@@ -25,6 +25,8 @@ class AnnouncerLeaseIT {
     static LettuceConnectionFactory factory;
     static StringRedisTemplate redis;
 
+    static final String CLUSTER = "cluster-a";
+
     String node = "lease-test-" + UUID.randomUUID();
 
     @BeforeAll
@@ -47,11 +49,15 @@ class AnnouncerLeaseIT {
 
     @AfterEach
     void removeKeys() {
-        redis.delete(List.of("xmtp:bootstrap:announcer:" + node, "xmtp:bootstrap:replicas:" + node));
+        for (String cluster : List.of(CLUSTER, "cluster-b")) {
+            redis.delete(List.of(
+                    "xmtp:bootstrap:announcer:" + cluster + ":" + node,
+                    "xmtp:bootstrap:replicas:" + cluster + ":" + node));
+        }
     }
 
     AnnouncerLease replica(Duration ttl) {
-        return new AnnouncerLease(redis, node, ttl);
+        return new AnnouncerLease(redis, CLUSTER, node, ttl);
     }
 
     @Test
@@ -119,7 +125,7 @@ class AnnouncerLeaseIT {
     @Test
     void nodesDoNotShareALease() {
         AnnouncerLease a = replica(TTL);
-        AnnouncerLease elsewhere = new AnnouncerLease(redis, node + "-other", TTL);
+        AnnouncerLease elsewhere = new AnnouncerLease(redis, CLUSTER, node + "-other", TTL);
         try {
             assertThat(a.heartbeat(true)).isTrue();
             assertThat(elsewhere.heartbeat(true)).isTrue();
@@ -130,10 +136,23 @@ class AnnouncerLeaseIT {
     }
 
     @Test
+    void nodesOfTheSameIdInTwoNetworksSharingARedisDoNotShareALease() {
+        AnnouncerLease a = replica(TTL);
+        AnnouncerLease otherNetwork = new AnnouncerLease(redis, "cluster-b", node, TTL);
+        try {
+            assertThat(a.heartbeat(true)).isTrue();
+            assertThat(otherNetwork.heartbeat(true)).isTrue();
+            assertThat(a.release()).isEqualTo(Release.LAST_REPLICA);
+        } finally {
+            otherNetwork.release();
+        }
+    }
+
+    @Test
     void withoutRedisEveryReplicaAnnouncesAndNoneSaysLeaving() {
         LettuceConnectionFactory nowhere = connect(Ports.free());
         try {
-            AnnouncerLease a = new AnnouncerLease(new StringRedisTemplate(nowhere), node, TTL);
+            AnnouncerLease a = new AnnouncerLease(new StringRedisTemplate(nowhere), CLUSTER, node, TTL);
             assertThat(a.heartbeat(true)).isTrue();
             assertThat(a.heartbeat(false)).isFalse();
             assertThat(a.release()).isEqualTo(Release.UNKNOWN);
