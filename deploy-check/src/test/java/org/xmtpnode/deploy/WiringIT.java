@@ -356,10 +356,14 @@ class WiringIT {
         private final Map<String, Process> processes = new LinkedHashMap<>();
         private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
         private Rewrite rewrite;
+        /** Ends the services if the test JVM exits without closing this node. */
+        private final Thread killer =
+                new Thread(() -> processes.values().forEach(Process::destroyForcibly), "wiring-services-stop");
 
         private LocalNode(Wiring wiring, Path dir) {
             this.wiring = wiring;
             this.dir = dir;
+            Runtime.getRuntime().addShutdownHook(killer);
         }
 
         static LocalNode start(Wiring wiring) throws Exception {
@@ -534,6 +538,11 @@ class WiringIT {
                 } catch (Exception e) {
                     // already down
                 }
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(killer);
+            } catch (IllegalStateException e) {
+                // the JVM is already exiting: the hook runs and finds the services ended
             }
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
