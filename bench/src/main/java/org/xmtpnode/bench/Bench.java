@@ -37,11 +37,16 @@ public final class Bench {
     /** Where the workloads send their requests. */
     record Target(String apiUrl, String relayUrl, String kafkaBootstrap, Devnet devnet) {}
 
+    static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
     public static void main(String[] args) throws Exception {
         String url = null;
         String relay = null;
         String kafka = null;
         boolean quick = false;
+        boolean ladder = false;
+        boolean profile = false;
         Duration warmup = null;
         Set<String> only = Set.of("W1", "W2", "W3", "W4", "FOOTPRINT");
         Path out = Path.of("bench", "results");
@@ -51,6 +56,8 @@ public final class Bench {
                 case "--relay-url" -> relay = args[++i];
                 case "--kafka" -> kafka = args[++i];
                 case "--quick" -> quick = true;
+                case "--ladder" -> ladder = true;
+                case "--profile" -> profile = true;
                 case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(args[++i]));
                 case "--only" ->
                     only = Set.of(args[++i].toUpperCase(Locale.ROOT).split(","));
@@ -59,15 +66,23 @@ public final class Bench {
                     System.out.println("""
                             usage: bin/bench [--quick] [--only W1,W2,W3,W4,FOOTPRINT] [--warmup MAX_SECONDS] [--out bench/results]
                                              [--url http://node:5555 [--relay-url http://relay:5101] [--kafka host:9092]]
+                                   bin/bench --ladder [--quick] [--profile]
                             Without --url it starts a local network (one node, rate limits off) and measures it.
                             Against --url: W2's Kafka floor needs --kafka, W4 needs --relay-url, the target's
-                            rate limits must allow the load, and RSS and the footprint are not measured.""");
+                            rate limits must allow the load, and RSS and the footprint are not measured.
+                            --ladder: each hop's CPU per request beside its floor (same frameworks, nothing of ours),
+                            on a local network it starts; --profile: with CPU profiles of our services over the
+                            measured windows (async-profiler, collapsed stacks beside the results).""");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
             }
         }
         Settings settings = quick ? Settings.quick() : Settings.full();
+        if (ladder) {
+            ladder(settings, out, quick, profile);
+            return;
+        }
         if (warmup != null) {
             settings = settings.withWarmup(warmup);
         }
@@ -167,19 +182,36 @@ public final class Bench {
         write(out, results, table, quick);
     }
 
+    static void ladder(Settings settings, Path out, boolean quick, boolean profile) throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        Path data = Files.createTempDirectory(root.resolve("bench"), "ladder-");
+        long startNs = System.nanoTime();
+        List<String[]> table = new ArrayList<>();
+        Map<String, Object> results = new LinkedHashMap<>();
+        Path profiles = profile ? out.resolve("ladder-profiles-" + STAMP.format(Instant.now())) : null;
+        Ladder ladder = new Ladder(settings, root, data, quick, profiles);
+        try {
+            results.put("steps", ladder.run(table));
+        } finally {
+            deleteTree(data);
+        }
+        results.put("machine", Footprint.machine());
+        results.put("elapsed_s", round((System.nanoTime() - startNs) / 1e9));
+        StringBuilder md = new StringBuilder(
+                "| hop | floor | floor µs CPU/request | ours | ours µs CPU/request | ratio | rates (floor / ours) |\n"
+                        + "|---|---|---:|---|---:|---:|---|\n");
+        for (String[] row : table) {
+            md.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        ladder.hottest().forEach((file, frames) -> {
+            md.append("\n").append(file).append(" (").append(profiles).append("), hottest frames by self time:\n");
+            frames.forEach(f -> md.append("- `").append(f).append("`\n"));
+        });
+        md.append("\nMachine: ").append(results.get("machine")).append('\n');
+        writeFiles(out, "ladder", quick, results, md.toString());
+    }
+
     static void write(Path out, Map<String, Object> results, List<String[]> table, boolean quick) throws IOException {
-        Files.createDirectories(out);
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .withZone(ZoneOffset.UTC)
-                .format(Instant.now());
-        String name = "bench-" + stamp + (quick ? "-quick" : "");
-        Files.writeString(
-                out.resolve(name + ".json"),
-                new GsonBuilder()
-                                .setPrettyPrinting()
-                                .serializeSpecialFloatingPointValues()
-                                .create()
-                                .toJson(results) + "\n");
         StringBuilder md = new StringBuilder();
         md.append("| workload | rate | p50 | p99 | p99.9 | max | n |\n|---|---|---|---|---|---|---|\n");
         for (String[] row : table) {
@@ -198,12 +230,27 @@ public final class Bench {
                     .append('\n');
         }
         md.append("\nMachine: ").append(results.get("machine")).append('\n');
-        Files.writeString(out.resolve(name + ".md"), md.toString());
+        writeFiles(out, "bench", quick, results, md.toString());
+        System.out.println(summary(results));
+    }
+
+    /** Writes {@code <kind>-<time>[-quick].json} and {@code .md} to {@code out}, and prints the Markdown. */
+    static void writeFiles(Path out, String kind, boolean quick, Map<String, Object> results, String md)
+            throws IOException {
+        Files.createDirectories(out);
+        String name = kind + "-" + STAMP.format(Instant.now()) + (quick ? "-quick" : "");
+        Files.writeString(
+                out.resolve(name + ".json"),
+                new GsonBuilder()
+                                .setPrettyPrinting()
+                                .serializeSpecialFloatingPointValues()
+                                .create()
+                                .toJson(results) + "\n");
+        Files.writeString(out.resolve(name + ".md"), md);
         System.out.println();
         System.out.print(md);
         System.out.println();
         System.out.println("bench: wrote " + out.resolve(name + ".md") + " and .json");
-        System.out.println(summary(results));
     }
 
     @SuppressWarnings("unchecked")
