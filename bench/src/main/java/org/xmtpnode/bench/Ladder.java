@@ -65,10 +65,10 @@ final class Ladder {
             try (Stream<Path> all = Files.list(Path.of("/proc"))) {
                 for (Path p : (Iterable<Path>) all::iterator) {
                     if (p.getFileName().toString().chars().allMatch(Character::isDigit) && comm(p).equals(name)) {
+                        // a process's own time and that of its children that ended (a backend, once its postmaster
+                        // reaped it): a live process is never in its parent's children's time, so nothing counts twice
                         long[] f = fields(p.resolve("stat"));
-                        boolean root =
-                                !comm(Path.of("/proc", Long.toString(f[1]))).equals(name);
-                        total += f[11] + f[12] + (root ? f[13] + f[14] : 0);
+                        total += f[11] + f[12] + f[13] + f[14];
                     }
                 }
             } catch (IOException e) {
@@ -92,8 +92,8 @@ final class Ladder {
         }
 
         /**
-         * The numeric fields of {@code /proc/<pid>/stat} from the state on: [1] is the parent's pid, [11] to [14]
-         * utime, stime, cutime and cstime; zeros if the process is gone.
+         * The numeric fields of {@code /proc/<pid>/stat} from the state on: [11] to [14] are utime, stime, cutime and
+         * cstime; zeros if the process is gone.
          */
         private static long[] fields(Path stat) {
             long[] out = new long[15];
