@@ -295,6 +295,7 @@ final class Ladder {
             return step(name, load, processes);
         }
         Files.createDirectories(profiles);
+        AsyncProfilerLoader.getAsyncProfilerPath(); // extracts the profiler once, before the threads that run it
         Load withProfiles = d -> {
             List<Thread> running = new ArrayList<>();
             for (Cpu p : processes) {

@@ -2,6 +2,10 @@ package org.xmtpnode.gateway.limits;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +58,13 @@ public class RateLimiter {
     public RateLimiter(ReactiveStringRedisTemplate redis, GatewayProperties properties, MeterRegistry meters) {
         this.redis = redis;
         this.limits = properties.rateLimits();
-        this.script = RedisScript.of(new ClassPathResource("scripts/take-tokens.lua"), List.class);
+        // the script's text, read once: a script made from a resource checks the resource's modification time on
+        // every call, and a resource inside a jar answers that with an exception, per request
+        try (InputStream in = new ClassPathResource("scripts/take-tokens.lua").getInputStream()) {
+            this.script = RedisScript.of(new String(in.readAllBytes(), StandardCharsets.UTF_8), List.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.meters = meters;
         this.failedOpen = Counter.builder("gateway.ratelimit.failopen")
                 .description("requests let through because Redis failed or was slow")
