@@ -46,6 +46,29 @@ class OpsIT {
     }
 
     @Test
+    void theGatewayCountsTheAnswersOfItsPublicPortOnly() throws Exception {
+        double before = notFound();
+        for (int i = 0; i < 3; i++) {
+            assertThat(admin.get("/no-such-page").statusCode()).isEqualTo(404);
+        }
+        assertThat(notFound()).isEqualTo(before);
+        assertThat(new Api(devnet.apiUrl()).get("/no-such-page").statusCode()).isEqualTo(404);
+        assertThat(notFound()).isEqualTo(before + 1);
+    }
+
+    /** {@code gateway.answers} of unknown paths answered 404. */
+    private double notFound() throws Exception {
+        return admin.get("/actuator/prometheus")
+                .body()
+                .lines()
+                .filter(l -> l.startsWith("gateway_answers_total{")
+                        && l.contains("code=\"not_found\"")
+                        && l.contains("route=\"other\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    @Test
     void theStateListsTheNodesAndTheRatesOfTheirTraffic() throws Exception {
         Api api =
                 new Api(devnet.apiUrl()).withToken(TestWallet.random().token(System.currentTimeMillis() * 1_000_000L));

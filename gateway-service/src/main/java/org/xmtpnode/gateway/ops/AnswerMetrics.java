@@ -3,6 +3,7 @@ package org.xmtpnode.gateway.ops;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -24,9 +25,11 @@ public class AnswerMetrics implements WebFilter, Ordered {
 
     private final MeterRegistry meters;
     private final ClientTags clientTags;
+    private final ApplicationContext publicContext;
 
-    public AnswerMetrics(MeterRegistry meters, OpsProperties properties) {
+    public AnswerMetrics(MeterRegistry meters, OpsProperties properties, ApplicationContext context) {
         this.meters = meters;
+        this.publicContext = context;
         this.clientTags = new ClientTags(properties.knownClients(), properties.knownApps());
     }
 
@@ -54,8 +57,12 @@ public class AnswerMetrics implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
         String path = request.getPath().value();
-        if (path.startsWith("/actuator") || path.startsWith("/ops")) {
-            return chain.filter(exchange); // the management port's own pages, when it shares the port
+        if (exchange.getApplicationContext() != publicContext
+                || path.startsWith("/actuator")
+                || path.startsWith("/ops")) {
+            // the management port (its own context runs the application's web filters too), or its pages
+            // when it shares the public port
+            return chain.filter(exchange);
         }
         String route = route(path);
         Counter.builder("gateway.clients")
