@@ -63,7 +63,9 @@ class SchemaTest {
             "postgresql.cnpg.io/v1/DatabaseRole",
             "gateway.networking.k8s.io/v1/Gateway",
             "gateway.networking.k8s.io/v1/HTTPRoute",
-            "cert-manager.io/v1/Issuer");
+            "cert-manager.io/v1/Issuer",
+            "monitoring.coreos.com/v1/PodMonitor",
+            "monitoring.coreos.com/v1/PrometheusRule");
 
     /**
      * Custom resources no npm package models yet: CloudNativePG's DatabaseRole (new in 1.30) is in none of

@@ -16,7 +16,12 @@ final class Npm {
     private Npm() {}
 
     static synchronized void ensureInstalled() throws Exception {
-        if (!Files.isDirectory(JS.resolve("node_modules"))) {
+        Path installed = JS.resolve("node_modules/.package-lock.json");
+        // (re)installed when missing or older than the lock file (a package was added since)
+        if (!Files.exists(installed)
+                || Files.getLastModifiedTime(installed)
+                                .compareTo(Files.getLastModifiedTime(JS.resolve("package-lock.json")))
+                        < 0) {
             int exit = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300, true)
                     .exit();
             if (exit != 0) {

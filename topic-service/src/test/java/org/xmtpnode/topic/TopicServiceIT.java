@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -242,6 +245,36 @@ class TopicServiceIT {
             assertThat(query("{\"contentTopics\":[\"/xmtp/0/mE-abc/proto\"]}").getEnvelopesList())
                     .isEmpty();
         }
+    }
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void measuresTheReplicationLagOfWhatOtherNodesOriginatedAndTheStoreSize() throws Exception {
+        Timer lag = meters.get("topic.replication.lag").timer();
+        long before = lag.count();
+        double secondsBefore = lag.totalTime(TimeUnit.SECONDS);
+        long sentNs = (System.currentTimeMillis() - 3_000) * 1_000_000L;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafka().bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            for (var pair : List.of(
+                    Map.entry(envelope(topic(), sentNs, "from node-b, sent 3 s ago"), "node-b"),
+                    Map.entry(envelope(topic(), sentNs, "from node-a: not replicated"), "node-a"))) {
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                        logTopic(),
+                        pair.getKey().getContentTopic().getBytes(UTF_8),
+                        pair.getKey().toByteArray());
+                record.headers().add(EnvelopeRecords.ORIGIN_HEADER, EnvelopeRecords.originBytes(pair.getValue()));
+                producer.send(record).get();
+            }
+        }
+        // only node-b's envelope counts: node-a is this node
+        await().atMost(Duration.ofSeconds(30)).until(() -> lag.count() == before + 1);
+        assertThat(lag.totalTime(TimeUnit.SECONDS) - secondsBefore).isBetween(3.0, 60.0);
+        assertThat(meters.get("topic.store.bytes").gauge().value()).isGreaterThan(0);
     }
 
     @Autowired

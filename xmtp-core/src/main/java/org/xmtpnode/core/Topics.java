@@ -1,6 +1,7 @@
 package org.xmtpnode.core;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Content topic names: {@code /xmtp/0/<name>/proto}. */
 public final class Topics {
@@ -23,6 +24,42 @@ public final class Topics {
         String name = name(topic);
         return name.startsWith("mE-") || name.startsWith("dmE-");
     }
+
+    /**
+     * The kind of a topic, a bounded set for metrics: {@code contact}, {@code privatestore}, {@code intro},
+     * {@code dm}, {@code invite}, {@code conversation} ({@code m-…}), {@code ephemeral} ({@code mE-…},
+     * {@code dmE-…}), {@code userpreferences}, else {@code other}.
+     */
+    public static String category(String topic) {
+        if (!topic.startsWith(PREFIX)) {
+            return "other";
+        }
+        String name = name(topic);
+        if (name.startsWith("mE-") || name.startsWith("dmE-")) {
+            return "ephemeral";
+        }
+        for (String kind : PREFIXED_CATEGORIES) {
+            if (name.startsWith(kind) && name.length() > kind.length() && name.charAt(kind.length()) == '-') {
+                return kind;
+            }
+        }
+        return name.startsWith("m-") ? "conversation" : "other";
+    }
+
+    private static final List<String> PREFIXED_CATEGORIES =
+            List.of("contact", "privatestore", "intro", "dm", "invite", "userpreferences");
+
+    /** Every value {@link #category} answers. */
+    public static final List<String> CATEGORIES = List.of(
+            "contact",
+            "privatestore",
+            "intro",
+            "dm",
+            "invite",
+            "conversation",
+            "ephemeral",
+            "userpreferences",
+            "other");
 
     /** Topics that {@code subscribe-all} streams. */
     public static boolean isXmtpTopic(String topic) {

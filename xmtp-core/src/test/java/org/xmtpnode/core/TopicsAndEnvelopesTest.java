@@ -26,6 +26,29 @@ class TopicsAndEnvelopesTest {
     }
 
     @Test
+    void everyKindOfTopicHasItsCategory() {
+        String a = "0xAb5801a7D398351b8bE11C439e05C5B3259aeC9B";
+        assertThat(Topics.category("/xmtp/0/contact-" + a + "/proto")).isEqualTo("contact");
+        assertThat(Topics.category("/xmtp/0/privatestore-" + a + "/key_bundle/proto"))
+                .isEqualTo("privatestore");
+        assertThat(Topics.category("/xmtp/0/intro-" + a + "/proto")).isEqualTo("intro");
+        assertThat(Topics.category("/xmtp/0/invite-" + a + "/proto")).isEqualTo("invite");
+        assertThat(Topics.category("/xmtp/0/dm-" + a + "-0xB/proto")).isEqualTo("dm");
+        assertThat(Topics.category("/xmtp/0/m-abc/proto")).isEqualTo("conversation");
+        assertThat(Topics.category("/xmtp/0/mE-abc/proto")).isEqualTo("ephemeral");
+        assertThat(Topics.category("/xmtp/0/dmE-" + a + "-0xB/proto")).isEqualTo("ephemeral");
+        assertThat(Topics.category("/xmtp/0/userpreferences-abc/proto")).isEqualTo("userpreferences");
+        // anything else, however it is spelled, is one value
+        assertThat(Topics.category("/xmtp/0/dmx-abc/proto")).isEqualTo("other");
+        assertThat(Topics.category("/xmtp/0/contact/proto")).isEqualTo("other");
+        assertThat(Topics.category("/xmtp/1/m-abc/proto")).isEqualTo("other");
+        assertThat(Topics.category("test-abc")).isEqualTo("other");
+        assertThat(Topics.CATEGORIES)
+                .contains("contact", "privatestore", "intro", "dm", "invite", "conversation", "ephemeral")
+                .contains("userpreferences", "other");
+    }
+
+    @Test
     void topicLengthIsCountedInUtf8Bytes() {
         assertThatCode(() -> Topics.validate("t".repeat(300))).doesNotThrowAnyException();
         assertThatThrownBy(() -> Topics.validate("t".repeat(301))).isInstanceOf(ApiException.class);

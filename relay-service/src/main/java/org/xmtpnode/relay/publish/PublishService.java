@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import org.xmtpnode.core.ApiException;
 import org.xmtpnode.core.EnvelopeDigest;
@@ -32,7 +34,7 @@ public class PublishService {
     private final TopicClient store;
     private final EnvelopeSender log;
     private final MeterRegistry meters;
-    private final Counter envelopesPublished;
+    private final Map<String, Counter> envelopesPublished;
 
     private final TokenCache tokens;
     private final boolean authRequired;
@@ -42,9 +44,13 @@ public class PublishService {
         this.store = store;
         this.log = log;
         this.meters = meters;
-        this.envelopesPublished = Counter.builder("relay.publish.envelopes")
-                .description("envelopes acknowledged to clients")
-                .register(meters);
+        this.envelopesPublished = Topics.CATEGORIES.stream()
+                .collect(Collectors.toUnmodifiableMap(
+                        c -> c,
+                        c -> Counter.builder("relay.publish.envelopes")
+                                .description("envelopes acknowledged to clients, by topic category")
+                                .tag("category", c)
+                                .register(meters)));
         this.tokens = new TokenCache(properties.tokenCacheSize(), clock);
         this.authRequired = properties.authRequired();
         Gauge.builder("relay.auth.tokens.cached", tokens, TokenCache::size).register(meters);
@@ -73,7 +79,11 @@ public class PublishService {
         Mono<Void> stored = durable.isEmpty() ? Mono.empty() : store.store(durable);
         return stored.then(Mono.defer(() -> log.send(all, digests)))
                 .doOnSuccess(v -> {
-                    envelopesPublished.increment(all.size());
+                    for (Envelope e : all) {
+                        envelopesPublished
+                                .get(Topics.category(e.getContentTopic()))
+                                .increment();
+                    }
                     sample.stop(timer("ok"));
                 })
                 .doOnError(e -> sample.stop(

@@ -36,8 +36,9 @@ public class TopicConfiguration {
     }
 
     @Bean
-    LogConsumer.Handler envelopeIngest(NodeProperties node, EnvelopeStore store, Outbox outbox, MeterRegistry meters) {
-        return new EnvelopeIngest(node.id(), store, outbox, meters);
+    LogConsumer.Handler envelopeIngest(
+            NodeProperties node, EnvelopeStore store, Outbox outbox, MeterRegistry meters, Clock clock) {
+        return new EnvelopeIngest(node.id(), store, outbox, meters, clock);
     }
 
     /** The {@code catchUp} contributor of the readiness group; copies from a serving peer what Kafka no longer holds. */

@@ -2,10 +2,15 @@ package org.xmtpnode.topic.ingest;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.slf4j.Logger;
@@ -33,11 +38,22 @@ public class EnvelopeIngest implements LogConsumer.Handler {
     private final Outbox outbox;
     private final Counter inserted;
     private final Counter skipped;
+    private final Timer replicationLag;
+    private final Clock clock;
 
-    public EnvelopeIngest(String nodeId, EnvelopeStore store, Outbox outbox, MeterRegistry meters) {
+    public EnvelopeIngest(String nodeId, EnvelopeStore store, Outbox outbox, MeterRegistry meters, Clock clock) {
         this.self = nodeId;
         this.store = store;
         this.outbox = outbox;
+        this.clock = clock;
+        this.replicationLag = Timer.builder("topic.replication.lag")
+                .description("from the sender's timestamp to the envelope stored on this node, for envelopes"
+                        + " other nodes originated")
+                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(meters);
         this.inserted = Counter.builder("topic.store.envelopes")
                 .tag("result", "inserted")
                 .tag("source", "kafka")
@@ -86,7 +102,16 @@ public class EnvelopeIngest implements LogConsumer.Handler {
                         .add(envelope);
             }
         }
-        byOrigin.forEach((origin, envelopes) -> inserted.increment(store.insert(envelopes, origin)));
+        byOrigin.forEach((origin, envelopes) -> {
+            List<Long> senderTimes = store.insert(envelopes, origin);
+            inserted.increment(senderTimes.size());
+            Instant now = clock.instant();
+            long nowNs = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            for (long senderNs : senderTimes) {
+                // a sender's clock ahead of this node's counts as no lag
+                replicationLag.record(Math.max(0, nowNs - senderNs), TimeUnit.NANOSECONDS);
+            }
+        });
         outbox.clear(ownSeen);
     }
 }

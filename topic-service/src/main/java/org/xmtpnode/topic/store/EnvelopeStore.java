@@ -30,6 +30,7 @@ public class EnvelopeStore {
             INSERT INTO envelopes (digest, content_topic, sender_time_ns, message, origin_node)
             SELECT d, t, s, m, ? FROM unnest(?::bytea[], ?::text[], ?::bigint[], ?::bytea[]) AS x(d, t, s, m)
             ON CONFLICT (digest) DO NOTHING
+            RETURNING sender_time_ns
             """;
 
     /** The same, and each new envelope into the outbox, in one statement (so in one transaction). */
@@ -51,15 +52,21 @@ public class EnvelopeStore {
     /**
      * Stores the envelopes that are new (by digest) in one statement.
      *
-     * @return how many were new
+     * @return the sender times (ns) of those that were new
      */
-    public int insert(List<Envelope> envelopes, String originNode) {
-        return insert(envelopes, originNode, null);
+    public List<Long> insert(List<Envelope> envelopes, String originNode) {
+        if (envelopes.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(INSERT)
+                .params(insertParams(envelopes, originNode))
+                .query(Long.class)
+                .list();
     }
 
     /**
-     * Stores the envelopes that are new and, when {@code outboxGrace} is given, puts each new one in the
-     * outbox, due after that grace period (see {@link Outbox}).
+     * Stores the envelopes that are new and puts each new one in the outbox, due after {@code outboxGrace}
+     * (see {@link Outbox}).
      *
      * @return how many were new
      */
@@ -67,6 +74,12 @@ public class EnvelopeStore {
         if (envelopes.isEmpty()) {
             return 0;
         }
+        List<Object> params = new ArrayList<>(insertParams(envelopes, originNode));
+        params.add(outboxGrace.toMillis() + " milliseconds");
+        return jdbc.sql(INSERT_WITH_OUTBOX).params(params).update();
+    }
+
+    private static List<Object> insertParams(List<Envelope> envelopes, String originNode) {
         int n = envelopes.size();
         byte[][] digests = new byte[n][];
         String[] topics = new String[n];
@@ -79,12 +92,14 @@ public class EnvelopeStore {
             times[i] = e.getTimestampNs();
             messages[i] = e.getMessage().toByteArray();
         }
-        JdbcClient.StatementSpec insert = jdbc.sql(outboxGrace == null ? INSERT : INSERT_WITH_OUTBOX)
-                .params(originNode, digests, topics, times, messages);
-        if (outboxGrace != null) {
-            insert = insert.param(outboxGrace.toMillis() + " milliseconds");
-        }
-        return insert.update();
+        return List.of(originNode, digests, topics, times, messages);
+    }
+
+    /** The size of the envelope table with its indexes and TOAST, in bytes (a file size: cheap). */
+    public long sizeBytes() {
+        return jdbc.sql("SELECT pg_total_relation_size('envelopes')")
+                .query(Long.class)
+                .single();
     }
 
     /** One page, ordered by (sender time, digest). */
