@@ -42,11 +42,12 @@ public final class DevnetCommand {
         }
         System.out.printf(
                 Locale.ROOT,
-                "devnet ready in %.1f s: %s behind the XMTP API at http://127.0.0.1:%d, admin and"
-                        + " metrics at %s (logs in %s, Ctrl-C stops)%n",
+                "devnet ready in %.1f s: %s behind the XMTP API at http://127.0.0.1:%d (gRPC on port %d),"
+                        + " admin and metrics at %s (logs in %s, Ctrl-C stops)%n",
                 (System.nanoTime() - started) / 1e9,
                 devnet.nodeIds(),
                 devnet.gatewayPort(),
+                devnet.grpcPort(),
                 devnet.gatewayManagementUrl(),
                 options.dataDir().resolve("logs"));
         devnet.awaitAnyExit();
