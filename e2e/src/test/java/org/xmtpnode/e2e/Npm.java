@@ -15,8 +15,13 @@ final class Npm {
 
     private Npm() {}
 
+    /** Installs when nothing is installed, or when the lock file changed since the last install. */
     static synchronized void ensureInstalled() throws Exception {
-        if (!Files.isDirectory(JS.resolve("node_modules"))) {
+        Path installed = JS.resolve("node_modules").resolve(".package-lock.json");
+        if (!Files.isRegularFile(installed)
+                || Files.getLastModifiedTime(installed)
+                                .compareTo(Files.getLastModifiedTime(JS.resolve("package-lock.json")))
+                        < 0) {
             int exit = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300, true)
                     .exit();
             if (exit != 0) {

@@ -38,7 +38,7 @@ public record GatewayProperties(
         URI keystoreUrl,
         @DefaultValue("10s") @NotNull Duration ejectFor,
         @DefaultValue @Valid @NotNull MaxBodyBytes maxBodyBytes,
-        @Valid @NotNull RateLimits rateLimits,
+        @DefaultValue @Valid @NotNull RateLimits rateLimits,
         @DefaultValue({"127.0.0.0/8", "::1/128"}) @NotNull List<String> trustedProxies,
         @DefaultValue("true") boolean authRequired,
         @DefaultValue("100000") @Min(1) int tokenCacheSize,
