@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xmtpnode.core.Limits;
+import org.xmtpnode.core.MessageApiGrpc;
 import org.xmtpnode.devnet.Devnet;
 import org.xmtpnode.proto.api.BatchQueryRequest;
 import org.xmtpnode.proto.api.Envelope;
@@ -195,6 +196,12 @@ class GrpcApiIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> s.ended.get() != null);
             assertThat(s.ended.get().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         }
+        // bytes that are no PublishRequest
+        assertThat(BadInputFuzzIT.grpcCall(grpc.channel, BadInputFuzzIT.raw(MessageApiGrpc.PUBLISH), new byte[] {
+                            (byte) 0xff, (byte) 0xff, (byte) 0xff
+                        })
+                        .getCode())
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(Api.storedMessages(devnet.apiUrl(), topic)).isEmpty();
     }
 

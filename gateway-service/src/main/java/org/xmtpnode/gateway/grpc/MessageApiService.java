@@ -2,6 +2,7 @@ package org.xmtpnode.gateway.grpc;
 
 import com.google.protobuf.Message;
 import io.grpc.Context;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
@@ -55,6 +56,20 @@ public class MessageApiService {
     static final String SUBSCRIBE_ALL = "/message/v1/subscribe-all";
     private static final String CHANGE = "/internal/v1/subscriptions/";
 
+    // the methods as served: bytes that are no protobuf of the request's type reach the handler as a marker
+    static final MethodDescriptor<PublishRequest, PublishResponse> PUBLISH_METHOD =
+            Lenient.requests(MessageApiGrpc.PUBLISH, PublishRequest.getDefaultInstance());
+    static final MethodDescriptor<QueryRequest, QueryResponse> QUERY_METHOD =
+            Lenient.requests(MessageApiGrpc.QUERY, QueryRequest.getDefaultInstance());
+    static final MethodDescriptor<BatchQueryRequest, BatchQueryResponse> BATCH_QUERY_METHOD =
+            Lenient.requests(MessageApiGrpc.BATCH_QUERY, BatchQueryRequest.getDefaultInstance());
+    static final MethodDescriptor<SubscribeRequest, Envelope> SUBSCRIBE_METHOD =
+            Lenient.requests(MessageApiGrpc.SUBSCRIBE, SubscribeRequest.getDefaultInstance());
+    static final MethodDescriptor<SubscribeAllRequest, Envelope> SUBSCRIBE_ALL_METHOD =
+            Lenient.requests(MessageApiGrpc.SUBSCRIBE_ALL, SubscribeAllRequest.getDefaultInstance());
+    static final MethodDescriptor<SubscribeRequest, Envelope> SUBSCRIBE2_METHOD =
+            Lenient.requests(MessageApiGrpc.SUBSCRIBE2, SubscribeRequest.getDefaultInstance());
+
     private final EntryRules rules;
     private final NodeCalls nodes;
     private final GatewayProperties.MaxBodyBytes caps;
@@ -69,18 +84,19 @@ public class MessageApiService {
 
     public ServerServiceDefinition definition() {
         return ServerServiceDefinition.builder(MessageApiGrpc.SERVICE_NAME)
-                .addMethod(MessageApiGrpc.PUBLISH, ServerCalls.asyncUnaryCall(this::publish))
-                .addMethod(MessageApiGrpc.QUERY, ServerCalls.asyncUnaryCall(this::query))
-                .addMethod(MessageApiGrpc.BATCH_QUERY, ServerCalls.asyncUnaryCall(this::batchQuery))
-                .addMethod(MessageApiGrpc.SUBSCRIBE, ServerCalls.asyncServerStreamingCall(this::subscribe))
-                .addMethod(MessageApiGrpc.SUBSCRIBE_ALL, ServerCalls.asyncServerStreamingCall(this::subscribeAll))
-                .addMethod(MessageApiGrpc.SUBSCRIBE2, ServerCalls.asyncBidiStreamingCall(this::subscribe2))
+                .addMethod(PUBLISH_METHOD, ServerCalls.asyncUnaryCall(this::publish))
+                .addMethod(QUERY_METHOD, ServerCalls.asyncUnaryCall(this::query))
+                .addMethod(BATCH_QUERY_METHOD, ServerCalls.asyncUnaryCall(this::batchQuery))
+                .addMethod(SUBSCRIBE_METHOD, ServerCalls.asyncServerStreamingCall(this::subscribe))
+                .addMethod(SUBSCRIBE_ALL_METHOD, ServerCalls.asyncServerStreamingCall(this::subscribeAll))
+                .addMethod(SUBSCRIBE2_METHOD, ServerCalls.asyncBidiStreamingCall(this::subscribe2))
                 .build();
     }
 
     void publish(PublishRequest request, StreamObserver<PublishResponse> out) {
         Caller caller = CALLER.get();
         Mono<PublishResponse> call = Mono.defer(() -> {
+            notMalformed(PUBLISH_METHOD, request);
             cap(request, caps.publish());
             String wallet = rules.publisher(caller.authorization());
             return rules.publish(caller.ip(), wallet, request.getEnvelopesCount())
@@ -96,21 +112,27 @@ public class MessageApiService {
     }
 
     void query(QueryRequest request, StreamObserver<QueryResponse> out) {
-        unary(read(request, 1, QUERY, QueryResponse.newBuilder()), out, QUERY);
+        unary(read(QUERY_METHOD, request, 1, QUERY, QueryResponse.newBuilder()), out, QUERY);
     }
 
     void batchQuery(BatchQueryRequest request, StreamObserver<BatchQueryResponse> out) {
         unary(
-                read(request, request.getRequestsCount(), BATCH_QUERY, BatchQueryResponse.newBuilder()),
+                read(
+                        BATCH_QUERY_METHOD,
+                        request,
+                        request.getRequestsCount(),
+                        BATCH_QUERY,
+                        BatchQueryResponse.newBuilder()),
                 out,
                 BATCH_QUERY);
     }
 
     @SuppressWarnings("unchecked")
     private <B extends Message.Builder, R extends Message> Mono<R> read(
-            Message request, long cost, String path, B answer) {
+            MethodDescriptor<?, ?> method, Message request, long cost, String path, B answer) {
         Caller caller = CALLER.get();
         return Mono.defer(() -> {
+            notMalformed(method, request);
             cap(request, caps.forPath(path));
             return rules.read(caller.ip(), cost)
                     .then(Mono.defer(() -> nodes.post(
@@ -121,7 +143,8 @@ public class MessageApiService {
 
     void subscribe(SubscribeRequest request, StreamObserver<Envelope> out) {
         Caller caller = CALLER.get();
-        Flux<Envelope> envelopes = checked(caller, request)
+        Flux<Envelope> envelopes = Mono.fromRunnable(() -> notMalformed(SUBSCRIBE_METHOD, request))
+                .then(checked(caller, request))
                 .thenMany(Flux.defer(() -> nodes.subscribe(SUBSCRIBE, WireJson.printBytes(request), false, o -> {})));
         stream(envelopes, out, SUBSCRIBE);
     }
@@ -129,6 +152,7 @@ public class MessageApiService {
     void subscribeAll(SubscribeAllRequest request, StreamObserver<Envelope> out) {
         Caller caller = CALLER.get();
         Flux<Envelope> envelopes = Mono.defer(() -> {
+                    notMalformed(SUBSCRIBE_ALL_METHOD, request);
                     cap(request, caps.forPath(SUBSCRIBE_ALL));
                     return rules.read(caller.ip(), 1);
                 })
@@ -166,6 +190,10 @@ public class MessageApiService {
         return new StreamObserver<>() {
             @Override
             public void onNext(SubscribeRequest request) {
+                if (Lenient.malformed(SUBSCRIBE2_METHOD, request)) {
+                    requests.tryEmitError(malformed(SUBSCRIBE2_METHOD));
+                    return;
+                }
                 requests.tryEmitNext(request); // the call delivers messages one at a time
             }
 
@@ -186,6 +214,17 @@ public class MessageApiService {
             cap(request, caps.subscribe());
             return rules.read(caller.ip(), 1);
         });
+    }
+
+    private static void notMalformed(MethodDescriptor<?, ?> method, Message request) {
+        if (Lenient.malformed(method, request)) {
+            throw malformed(method);
+        }
+    }
+
+    private static ApiException malformed(MethodDescriptor<?, ?> method) {
+        return ApiException.invalid(
+                "the request is not a protobuf of " + method.getBareMethodName() + "'s request type");
     }
 
     /** The REST body cap of the path, applied to the message: 413's code, INVALID_ARGUMENT. */
