@@ -1,7 +1,11 @@
 // End-to-end tests: the real, unmodified @xmtp/xmtp-js SDK (13.0.4) against an
-// XMTP node serving message API v1 over REST/JSON.
+// XMTP node serving message API v1 over REST/JSON, or over gRPC with the SDK's
+// gRPC transport (@xmtp/grpc-api-client 0.2.8 as its apiClientFactory) when
+// XMTP_GRPC_URL is set (host:port; the client connects in plaintext only to an
+// address that contains "localhost", as it does for its own local network).
 //
 //   XMTP_API_URL=http://127.0.0.1:5555 npm test
+//   XMTP_API_URL=http://127.0.0.1:5555 XMTP_GRPC_URL=localhost:5556 npm test
 //
 // Every run uses fresh random wallets, so the suite can be run repeatedly
 // against the same node. Wallet signing is local (viem local accounts); the
@@ -21,10 +25,15 @@ import {
   SignedPublicKeyBundle,
   SortDirection,
 } from '@xmtp/xmtp-js/node/cjs';
+import { GrpcApiClient } from '@xmtp/grpc-api-client';
 import { createWalletClient, custom } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 
 const API_URL = (process.env.XMTP_API_URL ?? 'http://127.0.0.1:5555').replace(/\/+$/, '');
+// The SDK's transport: gRPC when a gRPC address is given (the REST API still serves the key directory
+// checks and a REST client in the mixed conversation).
+const GRPC_URL = process.env.XMTP_GRPC_URL;
+const TRANSPORT = GRPC_URL ? 'grpc' : 'rest';
 const STREAM_TIMEOUT_MS = 20_000; // longest wait for one stream item
 const REQUEST_TIMEOUT_MS = 10_000; // longest wait for one plain HTTP request
 const TEST_TIMEOUT_MS = 60_000; // node:test per-test cap
@@ -40,14 +49,14 @@ globalThis.fetch = (input, init = {}) =>
   realFetch(input, init.signal ? init : { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
 
 // ---------------------------------------------------------------------------
-// An ApiClient that behaves exactly like the SDK's default HttpApiClient
-// (it *is* one), but also records, per client, the order in which envelopes
-// arrive on subscriptions, before the SDK decodes them. The SDK decodes
-// envelopes concurrently, so the order of decoded stream items is not a
-// reliable view of the order the node delivered them in; this is.
-class RecordingApiClient extends HttpApiClient {
-  constructor(url, opts) {
-    super(url, opts);
+// An ApiClient that behaves exactly like the SDK's HttpApiClient or the gRPC
+// client (it *is* one), but also records, per client, the order in which
+// envelopes arrive on subscriptions, before the SDK decodes them. The SDK
+// decodes envelopes concurrently, so the order of decoded stream items is not
+// a reliable view of the order the node delivered them in; this is.
+const recording = (Base) => class extends Base {
+  constructor(...args) {
+    super(...args);
     this.delivered = []; // { topic, id } in arrival order; id = SDK message id
   }
 
@@ -63,19 +72,25 @@ class RecordingApiClient extends HttpApiClient {
       onConnectionLost,
     );
   }
-}
+};
+const RecordingApiClient = recording(HttpApiClient);
+const RecordingGrpcApiClient = recording(GrpcApiClient);
 
 function sha256Hex(bytes) {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function clientOptions(extra = {}) {
+// The SDK's options over one transport ('rest' or 'grpc'; the suite's own by default).
+function clientOptions(extra = {}, transport = TRANSPORT) {
   return {
     env: 'local', // only affects defaults; apiUrl below wins for the endpoint
-    apiUrl: API_URL,
+    apiUrl: transport === 'grpc' ? GRPC_URL : API_URL,
     appVersion: 'xmtp-node-e2e/0.0.0',
     persistConversations: false, // nothing cached between Client instances
-    apiClientFactory: (opts) => new RecordingApiClient(opts.apiUrl, { appVersion: opts.appVersion }),
+    apiClientFactory: transport === 'grpc'
+      // as GrpcApiClient.fromOptions makes it: plaintext only for a localhost address
+      ? (opts) => new RecordingGrpcApiClient(opts.apiUrl, !opts.apiUrl.includes('localhost'), opts.appVersion)
+      : (opts) => new RecordingApiClient(opts.apiUrl, { appVersion: opts.appVersion }),
     ...extra,
   };
 }
@@ -683,4 +698,72 @@ test('l. publishes without a valid token get code 16; another wallet\'s contact 
   assert.equal(unsigned.status, 400);
   assert.equal(unsigned.body.code, 3);
   assert.match(unsigned.body.message, /contact bundle/);
+});
+
+// ---------------------------------------------------------------------------
+// Consent (private preferences on the wallet's userpreferences- topic) and a
+// conversation across the two transports.
+
+test('m. consent: alice allows bob and denies carol; a fresh client of alice reads the same list', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const { alice, bob, carol } = requireClients();
+  await alice.contacts.allow([bob.address]);
+  await alice.contacts.deny([carol.address]);
+  assert.equal(alice.contacts.consentState(bob.address), 'allowed');
+  assert.equal(alice.contacts.consentState(carol.address), 'denied');
+
+  const fresh = await Client.create(wallets.alice, clientOptions());
+  await fresh.contacts.refreshConsentList();
+  assert.equal(fresh.contacts.consentState(bob.address), 'allowed', 'bob allowed, read back from the network');
+  assert.equal(fresh.contacts.consentState(carol.address), 'denied', 'carol denied, read back from the network');
+
+  await fresh.contacts.allow([carol.address]); // a later entry wins
+  await alice.contacts.refreshConsentList();
+  assert.equal(alice.contacts.consentState(carol.address), 'allowed');
+});
+
+test('n. a REST client and a gRPC client in one conversation, messages and streams both ways', { timeout: TEST_TIMEOUT_MS, skip: TRANSPORT !== 'grpc' && 'needs XMTP_GRPC_URL' }, async () => {
+  const overRest = await Client.create(newWallet(), clientOptions({}, 'rest'));
+  const overGrpc = await Client.create(newWallet(), clientOptions({}, 'grpc'));
+  assert.ok(overRest.apiClient instanceof HttpApiClient);
+  assert.ok(overGrpc.apiClient instanceof GrpcApiClient);
+  assert.equal(await overRest.canMessage(overGrpc.address), true, 'the REST client sees the gRPC client\'s bundle');
+  assert.equal(await overGrpc.canMessage(overRest.address), true, 'the gRPC client sees the REST client\'s bundle');
+
+  const restSide = await overRest.conversations.newConversation(overGrpc.address, { conversationId: `xmtp-node-e2e/${RUN_ID}/mixed`, metadata: {} });
+  const isProbe = (m) => typeof m.content === 'string' && m.content.startsWith('probe ');
+
+  // the gRPC side streams what the REST side sends
+  let grpcSide;
+  for (let i = 0; i < 100 && !grpcSide; i++) {
+    grpcSide = (await overGrpc.conversations.list()).find((c) => c.topic === restSide.topic);
+    if (!grpcSide) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(grpcSide, 'the gRPC client lists the conversation the REST client started');
+  const grpcStream = await track(grpcSide.streamMessages());
+  const restStream = await track(restSide.streamMessages());
+  try {
+    await waitUntilLive(grpcStream, (i) => restSide.send(`probe rest ${i}`), isProbe, 'gRPC stream');
+    await waitUntilLive(restStream, (i) => grpcSide.send(`probe grpc ${i}`), isProbe, 'REST stream');
+    const fromRest = [];
+    const fromGrpc = [];
+    for (let i = 0; i < 3; i++) {
+      fromRest.push(await restSide.send(`from rest ${i}`));
+      fromGrpc.push(await grpcSide.send(`from grpc ${i}`));
+    }
+    const onGrpc = await collect(grpcStream, 6, (m) => !isProbe(m), 'gRPC stream');
+    const onRest = await collect(restStream, 6, (m) => !isProbe(m), 'REST stream');
+    const expected = [...fromRest, ...fromGrpc].map((m) => m.content).sort();
+    assert.deepEqual(onGrpc.map((m) => m.content).sort(), expected, 'the gRPC client streams both sides');
+    assert.deepEqual(onRest.map((m) => m.content).sort(), expected, 'the REST client streams both sides');
+  } finally {
+    await closeStream(grpcStream);
+    await closeStream(restStream);
+  }
+
+  // and each reads the whole conversation back over its own transport, in order
+  const want = (m) => m.content.startsWith('from ');
+  const readByRest = (await restSide.messages()).filter(want).map((m) => m.content);
+  const readByGrpc = (await grpcSide.messages()).filter(want).map((m) => m.content);
+  assert.deepEqual(readByGrpc, readByRest);
+  assert.equal(readByRest.length, 6);
 });

@@ -239,6 +239,11 @@ public final class Devnet implements AutoCloseable {
         return NodeLayout.url(layout.gatewayPort());
     }
 
+    /** The gateway's gRPC MessageApi (plaintext HTTP/2 on the loopback interface). */
+    public int grpcPort() {
+        return layout.gatewayGrpcPort();
+    }
+
     /** The ports of a service's running instances on every node, in start order (tests reach services directly). */
     public List<Integer> ports(Service service) {
         return services.running(service).stream().map(p -> p.instance().port()).toList();

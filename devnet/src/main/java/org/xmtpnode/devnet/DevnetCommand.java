@@ -42,11 +42,13 @@ public final class DevnetCommand {
         }
         System.out.printf(
                 Locale.ROOT,
-                "devnet ready in %.1f s: %s behind the XMTP API at http://127.0.0.1:%d, ops console at %s/ops/,"
+                "devnet ready in %.1f s: %s behind the XMTP API at http://127.0.0.1:%d (gRPC on port %d), ops console"
+                        + " at %s/ops/,"
                         + " admin and metrics at %s (logs in %s, Ctrl-C stops)%n",
                 (System.nanoTime() - started) / 1e9,
                 devnet.nodeIds(),
                 devnet.gatewayPort(),
+                devnet.grpcPort(),
                 devnet.gatewayManagementUrl(),
                 devnet.gatewayManagementUrl(),
                 options.dataDir().resolve("logs"));

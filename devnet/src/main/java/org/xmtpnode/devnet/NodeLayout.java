@@ -23,10 +23,11 @@ final class NodeLayout {
     private final int redisPort;
     private final int gatewayPort;
     private final int gatewayManagementPort;
+    private final int gatewayGrpcPort;
 
     /**
-     * Chooses the gateway's ports: the given one for the API (5555), two above it for management (5557; the
-     * one between is the reference node's gRPC port), or free ones for 0.
+     * Chooses the gateway's ports: the given one for the REST API (5555), the next for gRPC (5556, the
+     * reference node's), two above it for management (5557), or free ones for 0.
      */
     NodeLayout(Options options, String kafkaBootstrapServers, Postgres postgres, int redisPort) {
         this.options = options;
@@ -35,6 +36,7 @@ final class NodeLayout {
         this.redisPort = redisPort;
         this.gatewayPort = options.gatewayPort() == 0 ? Ports.free() : options.gatewayPort();
         this.gatewayManagementPort = options.gatewayPort() == 0 ? Ports.free() : options.gatewayPort() + 2;
+        this.gatewayGrpcPort = options.gatewayPort() == 0 ? Ports.free() : options.gatewayPort() + 1;
     }
 
     /** A base URL on the loopback interface, e.g. {@code http://127.0.0.1:41234}. */
@@ -48,6 +50,10 @@ final class NodeLayout {
 
     int gatewayManagementPort() {
         return gatewayManagementPort;
+    }
+
+    int gatewayGrpcPort() {
+        return gatewayGrpcPort;
     }
 
     /** The gateway's {@code routing} health group: ready once it routes to a node; lists the serving nodes. */
@@ -144,6 +150,8 @@ final class NodeLayout {
                 "--xmtp.gateway.bootstrap-urls=" + String.join(",", bootstrapUrls),
                 "--xmtp.gateway.discovery-interval=1s",
                 "--management.server.port=" + gatewayManagementPort,
+                "--xmtp.gateway.grpc.port=" + gatewayGrpcPort,
+                "--xmtp.gateway.grpc.address=127.0.0.1",
                 redis());
         return instance(Service.GATEWAY, -1, Service.GATEWAY.module, gatewayPort, gatewayRouting(), args);
     }

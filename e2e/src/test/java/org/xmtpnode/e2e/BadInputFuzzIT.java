@@ -2,26 +2,49 @@ package org.xmtpnode.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.xmtpnode.core.Limits;
+import org.xmtpnode.core.MessageApiGrpc;
 import org.xmtpnode.devnet.Devnet;
+import org.xmtpnode.proto.api.BatchQueryRequest;
+import org.xmtpnode.proto.api.PagingInfo;
+import org.xmtpnode.proto.api.PublishRequest;
+import org.xmtpnode.proto.api.QueryRequest;
+import org.xmtpnode.proto.api.SubscribeRequest;
 import org.xmtpnode.testsupport.TestWallet;
 
 /**
@@ -76,6 +99,221 @@ class BadInputFuzzIT {
             assertThat(devnet.readiness(s, 0)).as("%s still ready", s).isEqualTo(200);
         }
         assertThat(outcomes.keySet()).allMatch(k -> !k.startsWith("5"));
+    }
+
+    /**
+     * The same over gRPC: mutated, truncated and random protobuf bytes, and well-formed requests with bad
+     * values, oversized messages, too many topics and bad tokens, to every MessageApi method. Every status
+     * is one a REST answer would carry (INVALID_ARGUMENT for bytes that are no protobuf of the request's
+     * type), never an unknown, internal or unavailable one; nothing refused is stored; every service stays
+     * ready.
+     */
+    @Test
+    void noGrpcInputBreaksTheNode() throws Exception {
+        Devnet devnet = SharedDevnet.get();
+        allow(devnet, "add");
+        try (GrpcApi grpc = new GrpcApi(devnet.grpcPort())) {
+            for (int i = 0; i < GRPC_CASES; i++) {
+                grpcCase(grpc, i);
+            }
+        } finally {
+            allow(devnet, "remove");
+        }
+        System.out.printf("grpc fuzz: %d cases, seed %d, outcomes %s%n", GRPC_CASES, SEED, outcomes);
+        for (String topic : refusedTopics) {
+            assertThat(Api.storedMessages(devnet.apiUrl(), topic)).as(topic).isEmpty();
+        }
+        for (Devnet.Service s : Devnet.Service.values()) {
+            assertThat(devnet.readiness(s, 0)).as("%s still ready", s).isEqualTo(200);
+        }
+    }
+
+    static final int GRPC_CASES = Integer.getInteger("xmtp.fuzz.grpc.cases", 400);
+    static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+    /** What a refused gRPC call may end with: the REST codes' statuses, and a stream's deadline. */
+    static final Set<Status.Code> GRPC_REFUSALS = Set.of(
+            Status.Code.INVALID_ARGUMENT,
+            Status.Code.UNAUTHENTICATED,
+            Status.Code.PERMISSION_DENIED,
+            Status.Code.RESOURCE_EXHAUSTED);
+
+    static MethodDescriptor<byte[], byte[]> raw(MethodDescriptor<?, ?> method) {
+        return MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(method.getType())
+                .setFullMethodName(method.getFullMethodName())
+                .setRequestMarshaller(BYTES)
+                .setResponseMarshaller(BYTES)
+                .build();
+    }
+
+    void grpcCase(GrpcApi grpc, int i) {
+        String topic = "/xmtp/0/m-grpc-fuzz-" + SEED + "-" + i + "/proto";
+        MethodDescriptor<?, ?> method;
+        byte[] body;
+        String auth = "Bearer " + token;
+        int kind = random.nextInt(10);
+        switch (kind) {
+            case 0 -> {
+                method = MessageApiGrpc.PUBLISH;
+                body = mutate(validPublishProto(topic).toByteArray());
+            }
+            case 1 -> {
+                method = MessageApiGrpc.PUBLISH;
+                byte[] valid = validPublishProto(topic).toByteArray();
+                body = Arrays.copyOf(valid, random.nextInt(valid.length));
+            }
+            case 2 -> {
+                method = MessageApiGrpc.PUBLISH;
+                body = validPublishProto(topic).toByteArray();
+                auth = random.nextBoolean() ? "Bearer " + garbageBase64() : garbageText();
+            }
+            case 3 -> { // bad values in a well-formed request
+                method = MessageApiGrpc.PUBLISH;
+                String bad = switch (random.nextInt(4)) {
+                    case 0 -> "";
+                    case 1 -> "/xmtp/0/" + "x".repeat(Limits.MAX_TOPIC_BYTES);
+                    case 2 -> "/xmtp/0/contact-" + TestWallet.random().walletAddress() + "/proto";
+                    default -> "/xmtp/0/contact-" + wallet.walletAddress() + "/proto";
+                };
+                topic = bad.isEmpty() || bad.contains("x".repeat(50)) ? topic : bad;
+                body = PublishRequest.newBuilder()
+                        .addEnvelopes(GrpcApi.envelope(bad, 1, randomBytes(random.nextInt(300))))
+                        .build()
+                        .toByteArray();
+            }
+            case 4 -> { // over the protocol's message limit, or over the transport's 8 MiB
+                method = MessageApiGrpc.PUBLISH;
+                body = PublishRequest.newBuilder()
+                        .addEnvelopes(GrpcApi.envelope(
+                                topic,
+                                1,
+                                new byte
+                                        [random.nextInt(8) == 0
+                                                ? 9 * 1024 * 1024
+                                                : Limits.MAX_MESSAGE_BYTES + 1 + random.nextInt(1000)]))
+                        .build()
+                        .toByteArray();
+            }
+            case 5 -> {
+                method = MessageApiGrpc.QUERY;
+                body = mutate(QueryRequest.newBuilder()
+                        .addContentTopics(topic)
+                        .setPagingInfo(PagingInfo.newBuilder().setLimit(random.nextInt(200)))
+                        .build()
+                        .toByteArray());
+            }
+            case 6 -> {
+                method = MessageApiGrpc.BATCH_QUERY;
+                BatchQueryRequest.Builder b = BatchQueryRequest.newBuilder();
+                for (int j = random.nextInt(60); j > 0; j--) {
+                    b.addRequests(QueryRequest.newBuilder().addContentTopics(random.nextBoolean() ? topic : ""));
+                }
+                body = random.nextBoolean()
+                        ? b.build().toByteArray()
+                        : mutate(b.build().toByteArray());
+            }
+            case 7 -> {
+                method = random.nextBoolean() ? MessageApiGrpc.SUBSCRIBE : MessageApiGrpc.SUBSCRIBE2;
+                SubscribeRequest.Builder b = SubscribeRequest.newBuilder();
+                int n = switch (random.nextInt(3)) {
+                    case 0 -> 0;
+                    case 1 -> Limits.MAX_SUBSCRIBE_TOPICS + 1;
+                    default -> 1;
+                };
+                for (int j = 0; j < n; j++) {
+                    b.addContentTopics(n == 1 ? "/xmtp/0/" + "y".repeat(Limits.MAX_TOPIC_BYTES) : topic + j);
+                }
+                body = b.build().toByteArray();
+            }
+            default -> { // random bytes to any method
+                method = List.of(
+                                MessageApiGrpc.PUBLISH,
+                                MessageApiGrpc.QUERY,
+                                MessageApiGrpc.BATCH_QUERY,
+                                MessageApiGrpc.SUBSCRIBE,
+                                MessageApiGrpc.SUBSCRIBE_ALL)
+                        .get(random.nextInt(5));
+                body = randomBytes(1 + random.nextInt(500));
+            }
+        }
+        Metadata headers = new Metadata();
+        headers.put(GrpcApi.AUTHORIZATION, auth);
+        headers.put(Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER), randomIp());
+        Channel channel =
+                ClientInterceptors.intercept(grpc.channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+        Status status = grpcCall(channel, raw(method), body);
+        String what = "grpc case " + i + " kind " + kind + " " + method.getBareMethodName() + " -> " + status;
+        outcomes.merge("grpc " + method.getBareMethodName() + " " + status.getCode(), 1, Integer::sum);
+        if (status.isOk() || status.getCode() == Status.Code.DEADLINE_EXCEEDED && method != MessageApiGrpc.PUBLISH) {
+            return; // taken (a mutation can be a valid request), or a stream that opened and ran until its deadline
+        }
+        assertThat(status.getCode()).as(what).isIn(GRPC_REFUSALS);
+        if (method == MessageApiGrpc.PUBLISH) {
+            refusedTopics.add(topic);
+        }
+    }
+
+    PublishRequest validPublishProto(String topic) {
+        PublishRequest.Builder b = PublishRequest.newBuilder();
+        for (int j = 1 + random.nextInt(3); j > 0; j--) {
+            b.addEnvelopes(GrpcApi.envelope(topic, 1 + random.nextInt(1_000_000), randomBytes(random.nextInt(200))));
+        }
+        return b.build();
+    }
+
+    /** One call: a unary answer, or a stream read until it ends or its deadline (1 s) passes. */
+    static Status grpcCall(Channel channel, MethodDescriptor<byte[], byte[]> method, byte[] body) {
+        try {
+            if (method.getType() == MethodDescriptor.MethodType.UNARY) {
+                ClientCalls.blockingUnaryCall(
+                        channel, method, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), body);
+            } else if (method.getType() == MethodDescriptor.MethodType.SERVER_STREAMING) {
+                var it = ClientCalls.blockingServerStreamingCall(
+                        channel, method, CallOptions.DEFAULT.withDeadlineAfter(1, TimeUnit.SECONDS), body);
+                while (it.hasNext()) {
+                    it.next();
+                }
+            } else {
+                CompletableFuture<Status> ended = new CompletableFuture<>();
+                StreamObserver<byte[]> requests = ClientCalls.asyncBidiStreamingCall(
+                        channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(1, TimeUnit.SECONDS)),
+                        new StreamObserver<>() {
+                            @Override
+                            public void onNext(byte[] value) {}
+
+                            @Override
+                            public void onError(Throwable t) {
+                                ended.complete(Status.fromThrowable(t));
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                ended.complete(Status.OK);
+                            }
+                        });
+                requests.onNext(body);
+                return ended.get(10, TimeUnit.SECONDS);
+            }
+            return Status.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     void fuzzCase(Devnet devnet, int i) throws Exception {

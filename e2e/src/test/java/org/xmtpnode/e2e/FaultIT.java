@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.Status;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -21,6 +25,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -31,7 +37,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.xmtpnode.core.EnvelopeDigest;
+import org.xmtpnode.core.MessageApiGrpc;
 import org.xmtpnode.devnet.Devnet;
+import org.xmtpnode.proto.api.Envelope;
+import org.xmtpnode.proto.api.SubscribeRequest;
 import org.xmtpnode.runtime.kafka.EnvelopeRecords;
 import org.xmtpnode.testsupport.TestWallet;
 
@@ -232,6 +241,79 @@ class FaultIT {
                                             .body())
                                     .containsPattern("relay_subscriber_overflow_total\\{[^}]*\\} [1-9]")));
             // the error line that ends an overflowed stream is checked at the registry (SubscriptionRegistryTest)
+        }
+    }
+
+    /**
+     * The same over gRPC: a subscriber that takes one envelope and then no more holds up only the relay's
+     * bounded buffer (the gateway forwards what the client takes), and once it reads again its stream ends
+     * with RESOURCE_EXHAUSTED.
+     */
+    @Test
+    @Order(4)
+    void aGrpcSubscriberThatStopsReadingEndsWithResourceExhausted() throws Exception {
+        String topic = topic("slow-grpc");
+        try (GrpcApi grpc = new GrpcApi(devnet.grpcPort())) {
+            AtomicInteger received = new AtomicInteger();
+            AtomicReference<Status> closed = new AtomicReference<>();
+            ClientCall<SubscribeRequest, Envelope> call =
+                    grpc.channel.newCall(MessageApiGrpc.SUBSCRIBE, CallOptions.DEFAULT);
+            call.start(
+                    new ClientCall.Listener<>() {
+                        @Override
+                        public void onMessage(Envelope message) {
+                            received.incrementAndGet();
+                        }
+
+                        @Override
+                        public void onClose(Status status, Metadata trailers) {
+                            closed.set(status);
+                        }
+                    },
+                    new Metadata());
+            call.sendMessage(
+                    SubscribeRequest.newBuilder().addContentTopics(topic).build());
+            call.halfClose();
+            call.request(1); // one envelope, then the client stops reading
+            Api api = new Api(devnet.apiUrl()).withToken(token);
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> {
+                        if (received.get() > 0) {
+                            return true;
+                        }
+                        api.post("/message/v1/publish", Api.publishBody(Api.envelope(topic, 1, new byte[] {1})));
+                        return false;
+                    });
+            byte[] payload = new byte[32 * 1024];
+            for (int i = 0; i < 1000; i += 10) {
+                List<String> envelopes = new ArrayList<>();
+                for (int j = i; j < i + 10; j++) {
+                    payload[0] = (byte) j;
+                    payload[1] = (byte) (j >> 8);
+                    envelopes.add(Api.envelope(topic, j + 2, payload));
+                }
+                HttpResponse<String> r =
+                        api.post("/message/v1/publish", Api.publishBody(envelopes.toArray(String[]::new)));
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(devnet.ports(Devnet.Service.RELAY))
+                            .anySatisfy(port -> assertThat(Api.HTTP
+                                            .send(
+                                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                                                    + "/actuator/prometheus"))
+                                                            .build(),
+                                                    HttpResponse.BodyHandlers.ofString())
+                                            .body())
+                                    .containsPattern("relay_subscriber_overflow_total\\{[^}]*\\} [1-9]")));
+            assertThat(closed.get())
+                    .as("still open while the client does not read")
+                    .isNull();
+            call.request(Integer.MAX_VALUE); // reads again: what was buffered, then the end
+            await().atMost(Duration.ofSeconds(30)).until(() -> closed.get() != null);
+            assertThat(closed.get().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(received.get()).as("fewer than were published").isLessThan(1000);
         }
     }
 

@@ -238,9 +238,57 @@ class NetworkIT {
         }
     }
 
-    /** Publish on A at a steady rate; the lag is C's commit time minus the sender time stamped just before sending. */
+    /**
+     * A gRPC subscriber through the gateway (its stream on one node's relay) receives what REST clients
+     * publish straight to each node's relay: at least two of the three are another node.
+     */
     @Test
     @Order(4)
+    void aGrpcSubscriberOnOneNodeReceivesWhatRestPublishedOnAnother() throws Exception {
+        String topic = "/xmtp/0/m-net-grpc-" + RUN + "/proto";
+        try (GrpcApi grpc = new GrpcApi(devnet.grpcPort());
+                GrpcApi.Stream stream = grpc.subscribe(topic)) {
+            Api gateway = new Api(devnet.apiUrl()).withToken(token);
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> {
+                        if (!stream.received.isEmpty()) {
+                            return true;
+                        }
+                        gateway.post(
+                                "/message/v1/publish",
+                                Api.publishBody(Api.envelope(
+                                        topic,
+                                        System.currentTimeMillis() * 1_000_000L,
+                                        "probe".getBytes(StandardCharsets.UTF_8))));
+                        return false;
+                    });
+            List<String> sent = new ArrayList<>();
+            for (int n = 0; n < 3; n++) {
+                String message = "over REST to node " + (n + 1);
+                HttpResponse<String> r = new Api(devnet.url(Service.RELAY, n))
+                        .withToken(token)
+                        .post(
+                                "/message/v1/publish",
+                                Api.publishBody(Api.envelope(
+                                        topic,
+                                        System.currentTimeMillis() * 1_000_000L,
+                                        message.getBytes(StandardCharsets.UTF_8))));
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                sent.add(message);
+            }
+            await().atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> assertThat(stream.messages(topic)).containsAll(sent));
+            assertThat(stream.messages(topic).stream().filter(sent::contains))
+                    .as("each once")
+                    .hasSize(3);
+            assertThat(stream.ended.get()).isNull();
+        }
+    }
+
+    /** Publish on A at a steady rate; the lag is C's commit time minus the sender time stamped just before sending. */
+    @Test
+    @Order(5)
     void replicationLagFromAToCAtSteadyLoad() throws Exception {
         int rate = 100;
         int seconds = 20;
@@ -292,7 +340,7 @@ class NetworkIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void stoppingNodeBUnderTrafficLosesNothing() throws Exception {
         String topic = "/xmtp/0/m-net-kill-" + RUN + "/proto";
         try (Traffic traffic = new Traffic(devnet.apiUrl(), token, topic)) {
@@ -327,7 +375,7 @@ class NetworkIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aFourthNodeCatchesUpBeforeItReportsReady() throws Exception {
         // a wallet's contact bundle, published before Kafka forgets
         TestWallet wallet = TestWallet.random();

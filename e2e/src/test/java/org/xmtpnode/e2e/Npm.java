@@ -15,10 +15,10 @@ final class Npm {
 
     private Npm() {}
 
+    /** Installs when nothing is installed, or when the lock file changed since the last install. */
     static synchronized void ensureInstalled() throws Exception {
-        Path installed = JS.resolve("node_modules/.package-lock.json");
-        // (re)installed when missing or older than the lock file (a package was added since)
-        if (!Files.exists(installed)
+        Path installed = JS.resolve("node_modules").resolve(".package-lock.json");
+        if (!Files.isRegularFile(installed)
                 || Files.getLastModifiedTime(installed)
                                 .compareTo(Files.getLastModifiedTime(JS.resolve("package-lock.json")))
                         < 0) {

@@ -31,6 +31,16 @@ public enum GrpcCode {
         return httpStatus;
     }
 
+    /** The code with this number (as an error body carries it); null for a number this enum does not list. */
+    public static GrpcCode forCode(int code) {
+        for (GrpcCode c : values()) {
+            if (c.code == code) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** The code a client expects for a plain HTTP status (used where only a status is known). */
     public static GrpcCode forHttpStatus(int status) {
         return switch (status) {

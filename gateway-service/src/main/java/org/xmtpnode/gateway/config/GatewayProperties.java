@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -25,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param trustedProxies CIDR ranges of proxies whose X-Forwarded-For names the client
  * @param authRequired publishes need a wallet's auth token (off only for local experiments)
  * @param tokenCacheSize verified tokens remembered until they expire
+ * @param grpc the gRPC {@code MessageApi}, beside the REST one
  */
 @ConfigurationProperties("xmtp.gateway")
 @Validated
@@ -39,7 +41,29 @@ public record GatewayProperties(
         @DefaultValue @Valid @NotNull RateLimits rateLimits,
         @DefaultValue({"127.0.0.0/8", "::1/128"}) @NotNull List<String> trustedProxies,
         @DefaultValue("true") boolean authRequired,
-        @DefaultValue("100000") @Min(1) int tokenCacheSize) {
+        @DefaultValue("100000") @Min(1) int tokenCacheSize,
+        @DefaultValue @Valid @NotNull Grpc grpc) {
+
+    /**
+     * The reference node's gRPC {@code xmtp.message_api.v1.MessageApi}, with the REST API's limits, checks and
+     * error codes. Plaintext HTTP/2 (h2c) unless a certificate and key are given, then TLS only.
+     *
+     * @param enabled serve it
+     * @param port its port (the reference node's 5556)
+     * @param address the address to listen on; empty: every interface
+     * @param certificateChain PEM certificate chain for TLS
+     * @param privateKey PEM private key (PKCS#8) of that certificate
+     * @param streamBatch envelopes a stream forwards from its node before the client has taken them; a
+     *     subscriber slower than that leaves them in the node's bounded buffer, whose overflow ends the
+     *     stream with RESOURCE_EXHAUSTED
+     */
+    public record Grpc(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("5556") @Min(0) int port,
+            @DefaultValue("") @NotNull String address,
+            Path certificateChain,
+            Path privateKey,
+            @DefaultValue("32") @Min(1) int streamBatch) {}
 
     /**
      * Token buckets in Redis, shared by every gateway replica. Cost: envelopes per publish, queries per batch

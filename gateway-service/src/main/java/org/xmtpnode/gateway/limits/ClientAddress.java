@@ -59,13 +59,16 @@ public final class ClientAddress {
     }
 
     public String of(ServerHttpRequest request) {
-        InetSocketAddress remote = request.getRemoteAddress();
+        return of(request.getRemoteAddress(), request.getHeaders().getFirst("X-Forwarded-For"));
+    }
+
+    /** The same for any transport: the peer's address and its {@code X-Forwarded-For} value (or null). */
+    public String of(InetSocketAddress remote, String forwarded) {
         if (remote == null || remote.getAddress() == null) {
             return "unknown";
         }
         InetAddress peer = remote.getAddress();
         if (isTrusted(peer)) {
-            String forwarded = request.getHeaders().getFirst("X-Forwarded-For");
             if (forwarded != null && !forwarded.isBlank()) {
                 String first = forwarded.split(",", 2)[0].trim();
                 if (!first.isEmpty() && first.length() <= 64) {

@@ -1,9 +1,6 @@
 package org.xmtpnode.gateway.limits;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.util.function.LongFunction;
 import java.util.function.ToLongFunction;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -12,22 +9,20 @@ import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.xmtpnode.core.ApiException;
-import org.xmtpnode.core.GrpcCode;
 import org.xmtpnode.core.WireJson;
-import org.xmtpnode.core.crypto.AuthTokens;
-import org.xmtpnode.gateway.config.GatewayProperties;
 import org.xmtpnode.proto.api.BatchQueryRequest;
 import org.xmtpnode.proto.api.PublishRequest;
-import org.xmtpnode.runtime.auth.TokenCache;
 import reactor.core.publisher.Mono;
 
 /**
- * The public entry's checks before a request reaches a node: a publish needs a valid auth token
- * (401 / code 16), a denied wallet is refused (403 / code 7), and every call takes its cost from the
- * client's token buckets (429 / code 8 with {@code Retry-After} when they are empty).
+ * The REST routes' side of {@link EntryRules}: a publish needs a valid auth token (401 / code 16), a denied
+ * wallet is refused (403 / code 7), and every call takes its cost from the client's token buckets (429 /
+ * code 8 with {@code Retry-After} when they are empty). The cost of a publish or a batch query is read
+ * from its body.
  */
 @Component
 public class LimitFilter implements GlobalFilter, Ordered {
@@ -35,17 +30,10 @@ public class LimitFilter implements GlobalFilter, Ordered {
     private static final String PUBLISH = "/message/v1/publish";
     private static final String BATCH_QUERY = "/message/v1/batch-query";
 
-    private final RateLimiter limiter;
-    private final ClientAddress clientAddress;
-    private final TokenCache tokens;
-    private final boolean authRequired;
+    private final EntryRules rules;
 
-    public LimitFilter(RateLimiter limiter, GatewayProperties properties, MeterRegistry meters, Clock clock) {
-        this.limiter = limiter;
-        this.clientAddress = new ClientAddress(properties.trustedProxies());
-        this.tokens = new TokenCache(properties.tokenCacheSize(), clock);
-        this.authRequired = properties.authRequired();
-        Gauge.builder("gateway.auth.tokens.cached", tokens, TokenCache::size).register(meters);
+    public LimitFilter(EntryRules rules) {
+        this.rules = rules;
     }
 
     @Override
@@ -54,31 +42,24 @@ public class LimitFilter implements GlobalFilter, Ordered {
     }
 
     private Mono<Void> check(ServerWebExchange exchange, GatewayFilterChain chain) {
-        String path = exchange.getRequest().getPath().value();
-        String ip = clientAddress.of(exchange.getRequest());
+        ServerHttpRequest request = exchange.getRequest();
+        String path = request.getPath().value();
+        String ip =
+                rules.clientIp(request.getRemoteAddress(), request.getHeaders().getFirst("X-Forwarded-For"));
         if (PUBLISH.equals(path)) {
-            AuthTokens.Verified token = null;
-            if (authRequired) {
-                token = tokens.verifyHeader(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
-            }
-            String wallet = token == null ? null : token.walletAddress();
-            if (!limiter.enabled()) {
+            String wallet = rules.publisher(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+            if (!rules.limited()) {
                 return chain.filter(exchange); // no cost to count: the body streams through unread
             }
-            return withBody(
-                    exchange,
-                    chain,
-                    body -> envelopes(body),
-                    cost -> limiter.take(RateLimiter.Kind.PUBLISH, ip, wallet, cost));
+            return withBody(exchange, chain, LimitFilter::envelopes, cost -> rules.publish(ip, wallet, cost));
         }
-        if (!limiter.enabled()) {
+        if (!rules.limited()) {
             return chain.filter(exchange);
         }
         if (BATCH_QUERY.equals(path)) {
-            return withBody(
-                    exchange, chain, LimitFilter::queries, cost -> limiter.take(RateLimiter.Kind.READ, ip, null, cost));
+            return withBody(exchange, chain, LimitFilter::queries, cost -> rules.read(ip, cost));
         }
-        return limiter.take(RateLimiter.Kind.READ, ip, null, 1).flatMap(decision -> decide(decision, exchange, chain));
+        return rules.read(ip, 1).then(Mono.defer(() -> chain.filter(exchange)));
     }
 
     /** Reads (and keeps, for the route) the body to learn the cost, then takes it. */
@@ -86,7 +67,7 @@ public class LimitFilter implements GlobalFilter, Ordered {
             ServerWebExchange exchange,
             GatewayFilterChain chain,
             ToLongFunction<byte[]> cost,
-            LongFunction<Mono<RateLimiter.Decision>> take) {
+            LongFunction<Mono<Void>> take) {
         return ServerWebExchangeUtils.cacheRequestBodyAndRequest(exchange, cached -> {
             DataBuffer body = exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR);
             byte[] bytes = new byte[0];
@@ -96,7 +77,7 @@ public class LimitFilter implements GlobalFilter, Ordered {
             }
             long n = Math.max(1, cost.applyAsLong(bytes));
             ServerWebExchange next = exchange.mutate().request(cached).build();
-            return take.apply(n).flatMap(decision -> decide(decision, next, chain));
+            return take.apply(n).then(Mono.defer(() -> chain.filter(next)));
         });
     }
 
@@ -114,15 +95,6 @@ public class LimitFilter implements GlobalFilter, Ordered {
         } catch (ApiException e) {
             return 1;
         }
-    }
-
-    private Mono<Void> decide(RateLimiter.Decision decision, ServerWebExchange exchange, GatewayFilterChain chain) {
-        return switch (decision.outcome()) {
-            case ALLOWED, FAILED_OPEN -> chain.filter(exchange);
-            case DENIED ->
-                Mono.error(new ApiException(GrpcCode.PERMISSION_DENIED, "this wallet may not use this node"));
-            case LIMITED -> Mono.error(ApiException.rateLimited((decision.waitMillis() + 999) / 1000));
-        };
     }
 
     @Override

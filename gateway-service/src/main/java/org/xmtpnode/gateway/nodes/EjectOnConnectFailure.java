@@ -38,7 +38,8 @@ public class EjectOnConnectFailure implements GlobalFilter, Ordered {
         });
     }
 
-    private static boolean refused(Throwable e) {
+    /** The backend refused the connection, or did not accept it in time. */
+    public static boolean refused(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof ConnectTimeoutException) {
                 return true;

@@ -37,7 +37,8 @@ class RateLimiterIT {
                         Duration.ofMillis(500)),
                 List.of("127.0.0.0/8"),
                 true,
-                10);
+                10,
+                new GatewayProperties.Grpc(false, 0, "", null, null, 32));
     }
 
     RateLimiter limiter(int redisPort, long perMinute, long burst) {

@@ -1,6 +1,7 @@
 package org.xmtpnode.relay.subscribe;
 
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
@@ -19,7 +20,8 @@ public final class Subscriber {
         }
     }
 
-    private final Set<String> topics;
+    private final String id = UUID.randomUUID().toString();
+    private volatile Set<String> topics;
     private final boolean allTopics;
     private final Sinks.Many<byte[]> sink;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -33,6 +35,14 @@ public final class Subscriber {
 
     Set<String> topics() {
         return topics;
+    }
+
+    void topics(Set<String> next) {
+        this.topics = next;
+    }
+
+    String id() {
+        return id;
     }
 
     boolean allTopics() {
@@ -72,6 +82,11 @@ public final class Subscriber {
     /** @return true the first time only */
     boolean unregister() {
         return registered.compareAndSet(true, false);
+    }
+
+    /** Still in the registry (not yet unsubscribed). */
+    boolean registered() {
+        return registered.get();
     }
 
     boolean isClosed() {

@@ -24,6 +24,7 @@ public class SubscriptionRegistry implements SmartLifecycle {
 
     private final ConcurrentHashMap<String, Set<Subscriber>> byTopic = new ConcurrentHashMap<>();
     private final Set<Subscriber> allTopics = new CopyOnWriteArraySet<>();
+    private final ConcurrentHashMap<String, Subscriber> changeables = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final int buffer;
     private final Counter overflows;
@@ -44,12 +45,57 @@ public class SubscriptionRegistry implements SmartLifecycle {
     }
 
     public Subscriber subscribe(Collection<String> topics) {
+        return subscribe(topics, false);
+    }
+
+    /** @param changeable its topics may be replaced later ({@link #change}), by its id */
+    public Subscriber subscribe(Collection<String> topics, boolean changeable) {
         Subscriber s = new Subscriber(Set.copyOf(topics), false, buffer);
         for (String topic : s.topics()) {
             byTopic.computeIfAbsent(topic, t -> new CopyOnWriteArraySet<>()).add(s);
         }
+        if (changeable) {
+            changeables.put(s.id(), s);
+        }
         open.incrementAndGet();
         return s;
+    }
+
+    /**
+     * Replaces the topics of a changeable subscriber: it joins the new topics before it leaves the old ones,
+     * so the fan-out thread streams it every envelope of a topic it keeps, once.
+     *
+     * @return false when no open changeable subscriber has that id
+     */
+    public boolean change(String id, Collection<String> topics) {
+        Subscriber s = changeables.get(id);
+        if (s == null) {
+            return false;
+        }
+        synchronized (s) {
+            if (!s.registered() || s.isClosed()) {
+                return false;
+            }
+            Set<String> next = Set.copyOf(topics);
+            for (String topic : next) {
+                byTopic.computeIfAbsent(topic, t -> new CopyOnWriteArraySet<>()).add(s);
+            }
+            Set<String> before = s.topics();
+            s.topics(next);
+            for (String topic : before) {
+                if (!next.contains(topic)) {
+                    leave(topic, s);
+                }
+            }
+        }
+        return true;
+    }
+
+    private void leave(String topic, Subscriber s) {
+        byTopic.computeIfPresent(topic, (t, set) -> {
+            set.remove(s);
+            return set.isEmpty() ? null : set;
+        });
     }
 
     public Subscriber subscribeAll() {
@@ -67,11 +113,11 @@ public class SubscriptionRegistry implements SmartLifecycle {
         if (s.allTopics()) {
             allTopics.remove(s);
         } else {
-            for (String topic : s.topics()) {
-                byTopic.computeIfPresent(topic, (t, set) -> {
-                    set.remove(s);
-                    return set.isEmpty() ? null : set;
-                });
+            changeables.remove(s.id());
+            synchronized (s) {
+                for (String topic : s.topics()) {
+                    leave(topic, s);
+                }
             }
         }
         open.decrementAndGet();

@@ -42,6 +42,27 @@ class SubscriptionRegistryTest {
     }
 
     @Test
+    void aChangeableSubscriptionKeepsItsStreamAcrossATopicChange() {
+        Subscriber s = registry.subscribe(List.of("/xmtp/0/m-a/proto", "/xmtp/0/m-b/proto"), true);
+        registry.dispatch("/xmtp/0/m-a/proto", () -> line("a1"));
+        registry.dispatch("/xmtp/0/m-c/proto", () -> line("c-before"));
+        assertThat(registry.change(s.id(), List.of("/xmtp/0/m-a/proto", "/xmtp/0/m-c/proto")))
+                .isTrue();
+        registry.dispatch("/xmtp/0/m-a/proto", () -> line("a2"));
+        registry.dispatch("/xmtp/0/m-b/proto", () -> line("b-after"));
+        registry.dispatch("/xmtp/0/m-c/proto", () -> line("c1"));
+        assertThat(registry.change("no-such-id", List.of("/xmtp/0/m-a/proto"))).isFalse();
+        registry.unsubscribe(s);
+        assertThat(registry.change(s.id(), List.of("/xmtp/0/m-a/proto"))).isFalse();
+        registry.dispatch("/xmtp/0/m-a/proto", () -> {
+            throw new AssertionError("an unsubscribed stream left a topic behind");
+        });
+        StepVerifier.create(s.lines().map(String::new))
+                .expectNext("a1", "a2", "c1")
+                .verifyComplete();
+    }
+
+    @Test
     void noLineIsMadeWhenNobodyListens() {
         registry.dispatch("/xmtp/0/m-nobody/proto", () -> {
             throw new AssertionError("the line was built for nobody");
