@@ -1,4 +1,4 @@
-// Validates custom resources (Strimzi, CloudNativePG, Gateway API, cert-manager) with the models of the
+// Validates custom resources (Strimzi, CloudNativePG, Gateway API, cert-manager, Prometheus Operator) with the models of the
 // npm packages in package.json (kubernetes-models, generated from each project's CRDs or Go API types), twice:
 //
 //  1. each model's validate(): the schema compiled to JSON-schema checks (types, required fields, enums,
@@ -24,6 +24,7 @@ const PACKAGES = {
   "postgresql.cnpg.io": "@kubernetes-models/cloudnative-pg",
   "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
   "cert-manager.io": "@kubernetes-models/cert-manager",
+  "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
 };
 
 /** The model's module (without extension) for an object, or null. */

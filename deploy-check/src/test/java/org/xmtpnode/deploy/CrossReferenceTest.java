@@ -399,6 +399,18 @@ class CrossReferenceTest {
             assertThat(g.path("spec").path("listeners").get(0).path("hostname").asString())
                     .as(dir + ": " + ns)
                     .isEqualTo(host);
+            assertThat(g.path("spec").path("listeners").get(1).path("hostname").asString())
+                    .as(dir + ": " + ns + ", the gRPC listener")
+                    .isEqualTo("grpc." + host);
+            ObjectNode grpc =
+                    Manifests.find(objects, "GRPCRoute", ns, "xmtp-grpc").orElseThrow();
+            assertThat(grpc.path("spec").path("hostnames").get(0).asString()).isEqualTo("grpc." + host);
+            for (JsonNode rule : grpc.path("spec").path("rules")) {
+                for (JsonNode backend : rule.path("backendRefs")) {
+                    assertThat(backend.path("name").asString()).isEqualTo("gateway-service");
+                    assertThat(backend.path("port").asInt()).as("the gRPC port").isEqualTo(5556);
+                }
+            }
             ObjectNode route =
                     Manifests.find(objects, "HTTPRoute", ns, "xmtp-api").orElseThrow();
             assertThat(route.path("spec").path("hostnames").get(0).asString()).isEqualTo(host);

@@ -228,8 +228,8 @@ class NetworkPolicyTest {
         if (port == 53 && from.isNode()) {
             return true; // DNS, to any address
         }
-        if (dst.equals("gateway-service") && port == 5555 && !from.isNode()) {
-            return true; // the public entry, from anywhere outside the nodes (no node service calls it)
+        if (dst.equals("gateway-service") && (port == 5555 || port == 5556) && !from.isNode()) {
+            return true; // the public entry, REST and gRPC, from anywhere outside the nodes (no node service calls it)
         }
         if ("monitoring".equals(from.namespace())) {
             return Map.of(

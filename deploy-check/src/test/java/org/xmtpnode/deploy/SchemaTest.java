@@ -63,6 +63,7 @@ class SchemaTest {
             "postgresql.cnpg.io/v1/DatabaseRole",
             "gateway.networking.k8s.io/v1/Gateway",
             "gateway.networking.k8s.io/v1/HTTPRoute",
+            "gateway.networking.k8s.io/v1/GRPCRoute",
             "cert-manager.io/v1/Issuer",
             "monitoring.coreos.com/v1/PodMonitor",
             "monitoring.coreos.com/v1/PrometheusRule");

@@ -46,6 +46,10 @@ record Wiring(
         Map<String, String> databases,
         List<InitScript> initScripts) {
 
+    /** The variables that give a service a port to listen on: locally each becomes a free port. */
+    static final List<String> PORT_VARIABLES =
+            List.of("SERVER_PORT", "MANAGEMENT_SERVER_PORT", "XMTP_GATEWAY_GRPC_PORT");
+
     /** The thing listening behind a host name and port: a role and its own port. */
     record Target(String role, int port) {}
 
@@ -86,7 +90,7 @@ record Wiring(
             Map<String, String> env = all.get(service);
             environments.put(service, env);
             Map<Integer, Target> ports = new TreeMap<>();
-            for (String v : List.of("SERVER_PORT", "MANAGEMENT_SERVER_PORT")) {
+            for (String v : PORT_VARIABLES) {
                 if (env.containsKey(v)) {
                     int port = Integer.parseInt(env.get(v));
                     ports.put(port, new Target(service, port));

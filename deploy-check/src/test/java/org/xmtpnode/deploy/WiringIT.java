@@ -66,7 +66,7 @@ import org.xmtpnode.testsupport.TestWallet;
  *       value that is such a host alone (SPRING_DATA_REDIS_HOST) becomes {@code 127.0.0.1}, and its
  *       {@code _PORT} sibling the local port. A port the named thing does not serve fails the test.
  *   <li><b>Listening ports.</b> Containers each have their own network; here each service needs its own free
- *       port, so SERVER_PORT and MANAGEMENT_SERVER_PORT are rewritten to free ports (the same mapping the
+ *       port, so SERVER_PORT, MANAGEMENT_SERVER_PORT and XMTP_GATEWAY_GRPC_PORT are rewritten to free ports (the same mapping the
  *       addresses above use).
  *   <li><b>Mounted folders.</b> A value under a mount path (XMTP_BOOTSTRAP_SIGNINGKEYFILE) points into a local
  *       folder holding what the volume holds: nothing for a named volume or emptyDir, the keys of a Secret
@@ -320,7 +320,7 @@ class WiringIT {
         }
 
         String value(String service, String variable, String value) {
-            if (variable.equals("SERVER_PORT") || variable.equals("MANAGEMENT_SERVER_PORT")) {
+            if (Wiring.PORT_VARIABLES.contains(variable)) {
                 return Integer.toString(local(service, Integer.parseInt(value)));
             }
             for (Map.Entry<String, Path> mount :
@@ -426,7 +426,7 @@ class WiringIT {
             Map<String, Map<String, Path>> mounts = new LinkedHashMap<>();
             for (String service : ServiceProperties.SERVICES) {
                 Map<String, Integer> p = new LinkedHashMap<>();
-                for (String v : List.of("SERVER_PORT", "MANAGEMENT_SERVER_PORT")) {
+                for (String v : Wiring.PORT_VARIABLES) {
                     String given = wiring.environments().get(service).get(v);
                     if (given != null) {
                         p.put(given, Ports.free());
