@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.xmtpnode.devnet.Devnet;
+import org.xmtpnode.proto.api.QueryRequest;
 import org.xmtpnode.testsupport.TestWallet;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -73,52 +74,61 @@ class OpsIT {
         Api api =
                 new Api(devnet.apiUrl()).withToken(TestWallet.random().token(System.currentTimeMillis() * 1_000_000L));
         String topic = "/xmtp/0/m-ops-" + UUID.randomUUID() + "/proto";
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> {
-                    // traffic until a sample has seen it: a publish and a query each time
-                    long now = System.currentTimeMillis() * 1_000_000L;
-                    assertThat(api.post(
-                                            "/message/v1/publish",
-                                            Api.publishBody(
-                                                    Api.envelope(topic, now, "ops".getBytes(StandardCharsets.UTF_8))))
-                                    .statusCode())
-                            .isEqualTo(200);
-                    assertThat(api.post("/message/v1/query", "{\"contentTopics\":[\"" + topic + "\"]}")
-                                    .statusCode())
-                            .isEqualTo(200);
-                    JsonNode state = state();
-                    List<String> nodes = new ArrayList<>();
-                    for (JsonNode n : state.path("nodes")) {
-                        nodes.add(n.path("nodeId").asString());
-                        assertThat(n.path("state").asString()).isEqualTo("serving");
-                        assertThat(n.path("ready").path("relay").asInt()).isEqualTo(2);
-                        assertThat(n.path("ready").path("topic").asInt()).isEqualTo(1);
-                        assertThat(n.path("lastHeartbeat").asString()).isNotEmpty();
-                    }
-                    assertThat(nodes).containsExactlyInAnyOrderElementsOf(devnet.nodeIds());
-                    String node = devnet.nodeIds().get(0);
-                    assertThat(seen(state, "n." + node + ".envelopes_per_s")).isPositive();
-                    assertThat(seen(state, "n." + node + ".publishes_per_s")).isPositive();
-                    assertThat(seen(state, "n." + node + ".queries_per_s")).isPositive();
-                    assertThat(seen(state, "n." + node + ".instances_scraped"))
-                            .isEqualTo(4); // 2 relays, topic, keystore
-                    assertThat(seen(state, "n." + node + ".store_bytes")).isPositive();
-                    assertThat(seen(state, "g.requests.publish_per_s")).isPositive();
-                    JsonNode last =
-                            state.path("samples").get(state.path("samples").size() - 1);
-                    assertThat(last.path("values").has("n." + node + ".consumer_lag.relay-fanout"))
-                            .isTrue();
-                    assertThat(last.path("values").has("n." + node + ".outbox_backlog"))
-                            .isTrue();
-                    // a later read returns only what is new
-                    long seq = last.path("seq").asLong();
-                    JsonNode next = JSON.readTree(
-                            admin.get("/ops/api/state?since=" + seq).body());
-                    for (JsonNode s : next.path("samples")) {
-                        assertThat(s.path("seq").asLong()).isGreaterThan(seq);
-                    }
-                });
+        try (GrpcApi grpc = new GrpcApi(devnet.grpcPort())) {
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        // traffic until a sample has seen it: a publish and a query each time
+                        long now = System.currentTimeMillis() * 1_000_000L;
+                        assertThat(api.post(
+                                                "/message/v1/publish",
+                                                Api.publishBody(Api.envelope(
+                                                        topic, now, "ops".getBytes(StandardCharsets.UTF_8))))
+                                        .statusCode())
+                                .isEqualTo(200);
+                        assertThat(api.post("/message/v1/query", "{\"contentTopics\":[\"" + topic + "\"]}")
+                                        .statusCode())
+                                .isEqualTo(200);
+                        // and the same query over gRPC, which the console counts beside REST
+                        grpc.query(QueryRequest.newBuilder()
+                                .addContentTopics(topic)
+                                .build());
+                        JsonNode state = state();
+                        List<String> nodes = new ArrayList<>();
+                        for (JsonNode n : state.path("nodes")) {
+                            nodes.add(n.path("nodeId").asString());
+                            assertThat(n.path("state").asString()).isEqualTo("serving");
+                            assertThat(n.path("ready").path("relay").asInt()).isEqualTo(2);
+                            assertThat(n.path("ready").path("topic").asInt()).isEqualTo(1);
+                            assertThat(n.path("lastHeartbeat").asString()).isNotEmpty();
+                        }
+                        assertThat(nodes).containsExactlyInAnyOrderElementsOf(devnet.nodeIds());
+                        String node = devnet.nodeIds().get(0);
+                        assertThat(seen(state, "n." + node + ".envelopes_per_s"))
+                                .isPositive();
+                        assertThat(seen(state, "n." + node + ".publishes_per_s"))
+                                .isPositive();
+                        assertThat(seen(state, "n." + node + ".queries_per_s")).isPositive();
+                        assertThat(seen(state, "n." + node + ".instances_scraped"))
+                                .isEqualTo(4); // 2 relays, topic, keystore
+                        assertThat(seen(state, "n." + node + ".store_bytes")).isPositive();
+                        assertThat(seen(state, "g.requests.publish_per_s")).isPositive();
+                        assertThat(seen(state, "g.grpc_calls.Query_per_s")).isPositive();
+                        JsonNode last =
+                                state.path("samples").get(state.path("samples").size() - 1);
+                        assertThat(last.path("values").has("n." + node + ".consumer_lag.relay-fanout"))
+                                .isTrue();
+                        assertThat(last.path("values").has("n." + node + ".outbox_backlog"))
+                                .isTrue();
+                        // a later read returns only what is new
+                        long seq = last.path("seq").asLong();
+                        JsonNode next = JSON.readTree(
+                                admin.get("/ops/api/state?since=" + seq).body());
+                        for (JsonNode s : next.path("samples")) {
+                            assertThat(s.path("seq").asLong()).isGreaterThan(seq);
+                        }
+                    });
+        }
     }
 
     @Test

@@ -249,6 +249,14 @@ public class OpsConsole implements SmartLifecycle {
             t.sumBy("gateway_answers_total", "route", x -> true).forEach((k, v) -> counters.put("requests." + k, v));
             t.sumBy("gateway_answers_total", "code", x -> !x.label("code").equals("ok"))
                     .forEach((k, v) -> counters.put("errors." + k, v));
+            // the gRPC MessageApi beside the REST one: calls by method, and the calls that ended in an error
+            t.sumBy("grpc_server_calls_seconds_count", "method", x -> true)
+                    .forEach((k, v) -> counters.put("grpc_calls." + k, v));
+            t.sumBy(
+                            "grpc_server_calls_seconds_count",
+                            "status",
+                            x -> !x.label("status").equals("OK"))
+                    .forEach((k, v) -> counters.put("grpc_errors." + k, v));
             t.sumBy(
                             "gateway_ratelimit_total",
                             "kind",
