@@ -47,6 +47,7 @@ public final class Bench {
         boolean quick = false;
         boolean ladder = false;
         boolean profile = false;
+        String grpc = null;
         Duration warmup = null;
         Set<String> only = Set.of("W1", "W2", "W3", "W4", "FOOTPRINT");
         Path out = Path.of("bench", "results");
@@ -58,6 +59,8 @@ public final class Bench {
                 case "--quick" -> quick = true;
                 case "--ladder" -> ladder = true;
                 case "--profile" -> profile = true;
+                case "--grpc" -> grpc = "local";
+                case "--grpc-target" -> grpc = args[++i];
                 case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(args[++i]));
                 case "--only" ->
                     only = Set.of(args[++i].toUpperCase(Locale.ROOT).split(","));
@@ -66,8 +69,11 @@ public final class Bench {
                     System.out.println("""
                             usage: bin/bench [--quick] [--only W1,W2,W3,W4,FOOTPRINT] [--warmup MAX_SECONDS] [--out bench/results]
                                              [--url http://node:5555 [--relay-url http://relay:5101] [--kafka host:9092]]
+                                             [--grpc | --grpc-target host:5556]
                                    bin/bench --ladder [--quick] [--profile]
                             Without --url it starts a local network (one node, rate limits off) and measures it.
+                            --grpc: W1 also over the gateway's gRPC MessageApi (the local network's, or --grpc-target's),
+                            with the CPU per publish of the gateway and the relay for REST and gRPC on a local network.
                             Against --url: W2's Kafka floor needs --kafka, W4 needs --relay-url, the target's
                             rate limits must allow the load, and RSS and the footprint are not measured.
                             --ladder: each hop's CPU per request beside its floor (same frameworks, nothing of ours),
@@ -130,9 +136,35 @@ public final class Bench {
                 w2.run("warmup", half.compareTo(Duration.ofSeconds(15)) < 0 ? half : Duration.ofSeconds(15), false);
             }
             if (only.contains("W1")) {
+                List<Ladder.Cpu> cpu = devnet == null
+                        ? List.of()
+                        : List.of(
+                                Ladder.Cpu.of(
+                                        "gateway",
+                                        devnet.pids(Devnet.Service.GATEWAY).get(0)),
+                                Ladder.Cpu.of(
+                                        "relay",
+                                        devnet.pids(Devnet.Service.RELAY).get(0)));
+                double[] before = cpuSeconds(cpu);
                 Result r = w1.run();
-                results.put("w1_publish", r.json());
-                table.add(r.row("W1 publish, " + settings.w1Clients() + " clients, " + settings.messageBytes() + " B"));
+                results.put("w1_publish", withCpu(r, cpu, before));
+                table.add(r.row("W1 publish, " + settings.w1Clients() + " clients, " + settings.messageBytes() + " B"
+                        + cpuNote(results.get("w1_publish"))));
+                if (grpc != null) {
+                    String host = grpc.equals("local") ? "127.0.0.1" : grpc.substring(0, grpc.lastIndexOf(':'));
+                    int port = grpc.equals("local")
+                            ? devnet.grpcPort()
+                            : Integer.parseInt(grpc.substring(grpc.lastIndexOf(':') + 1));
+                    W1GrpcPublish w1Grpc = new W1GrpcPublish(settings, api, driver, host, port);
+                    System.out.println("bench: W1 over gRPC: warm-up 15 s, then "
+                            + settings.duration().toSeconds() + " s");
+                    w1Grpc.publish(Duration.ofSeconds(15), settings.w1Clients());
+                    before = cpuSeconds(cpu);
+                    Result g = w1Grpc.publish(settings.duration(), settings.w1Clients());
+                    results.put("w1_publish_grpc", withCpu(g, cpu, before));
+                    table.add(g.row("W1 publish over gRPC, " + settings.w1Clients() + " clients, "
+                            + settings.messageBytes() + " B" + cpuNote(results.get("w1_publish_grpc"))));
+                }
             }
             if (only.contains("W2")) {
                 W2FanOut.FanOut r = w2.run("W2");
@@ -273,6 +305,29 @@ public final class Bench {
             parts.add("W4 " + w4.get("heap_per_stream_kib") + " KiB heap/stream");
         }
         return "bench summary: " + String.join("; ", parts);
+    }
+
+    static double[] cpuSeconds(List<Ladder.Cpu> processes) {
+        return processes.stream().mapToDouble(Ladder.Cpu::seconds).toArray();
+    }
+
+    /** The result's JSON with each process's CPU per operation since {@code before}, in µs. */
+    static Map<String, Object> withCpu(Result r, List<Ladder.Cpu> processes, double[] before) {
+        Map<String, Object> m = r.json();
+        if (!processes.isEmpty() && r.count() > 0) {
+            Map<String, Object> cpu = new LinkedHashMap<>();
+            for (int i = 0; i < processes.size(); i++) {
+                cpu.put(processes.get(i).name(), round((processes.get(i).seconds() - before[i]) * 1e6 / r.count()));
+            }
+            m.put("cpu_us_per_publish", cpu);
+        }
+        return m;
+    }
+
+    static String cpuNote(Object json) {
+        return json instanceof Map<?, ?> m && m.get("cpu_us_per_publish") instanceof Map<?, ?> cpu
+                ? " (CPU µs/publish: " + cpu.toString().replaceAll("[{}]", "") + ")"
+                : "";
     }
 
     static void deleteTree(Path dir) {
