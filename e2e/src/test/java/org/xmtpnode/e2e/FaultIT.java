@@ -276,13 +276,18 @@ class FaultIT {
             call.halfClose();
             call.request(1); // one envelope, then the client stops reading
             Api api = new Api(devnet.apiUrl()).withToken(token);
-            await().atMost(Duration.ofSeconds(20))
+            // until the stream is live: a new envelope each time (a repeated one is a duplicate, not delivered again)
+            AtomicInteger attempt = new AtomicInteger();
+            await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(300))
                     .until(() -> {
                         if (received.get() > 0) {
                             return true;
                         }
-                        api.post("/message/v1/publish", Api.publishBody(Api.envelope(topic, 1, new byte[] {1})));
+                        int n = attempt.incrementAndGet();
+                        api.post("/message/v1/publish", Api.publishBody(Api.envelope(topic, n, new byte[] {
+                            1, (byte) n, (byte) (n >> 8)
+                        })));
                         return false;
                     });
             byte[] payload = new byte[32 * 1024];

@@ -1,7 +1,6 @@
 package org.xmtpnode.gateway.limits;
 
 import java.util.List;
-import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
@@ -26,10 +25,13 @@ public class WalletListsEndpoint {
         this.redis = redis;
     }
 
+    /** Both lists, allow first (a record keeps its order in the JSON; a map would not). */
+    public record Lists(List<String> allow, List<String> deny) {}
+
     @ReadOperation
-    public Mono<Map<String, List<String>>> lists() {
+    public Mono<Lists> lists() {
         return Mono.zip(members(RateLimiter.ALLOW_SET), members(RateLimiter.DENY_SET))
-                .map(t -> Map.of("allow", t.getT1(), "deny", t.getT2()));
+                .map(t -> new Lists(t.getT1(), t.getT2()));
     }
 
     /**
@@ -38,7 +40,7 @@ public class WalletListsEndpoint {
      * @param action {@code add} or {@code remove}
      */
     @WriteOperation
-    public Mono<Map<String, List<String>>> change(String list, String wallet, String action) {
+    public Mono<Lists> change(String list, String wallet, String action) {
         String set = switch (list) {
             case "allow" -> RateLimiter.ALLOW_SET;
             case "deny" -> RateLimiter.DENY_SET;
