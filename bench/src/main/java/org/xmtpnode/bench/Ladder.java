@@ -295,7 +295,9 @@ final class Ladder {
             return step(name, load, processes);
         }
         Files.createDirectories(profiles);
-        AsyncProfilerLoader.getAsyncProfilerPath(); // extracts the profiler once, before the threads that run it
+        // extracts the profiler's library and its launcher once, before the threads that run it
+        AsyncProfilerLoader.getAsyncProfilerPath();
+        AsyncProfilerLoader.executeProfiler("--version");
         Load withProfiles = d -> {
             List<Thread> running = new ArrayList<>();
             for (Cpu p : processes) {

@@ -52,7 +52,12 @@ public final class Devnet implements AutoCloseable {
             Map<String, List<String>> faults) {
 
         public static Options defaults(Path root) {
-            List<String> jvm = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+            List<String> jvm = List.of(
+                    "-Xms64m",
+                    "-Xmx512m",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+ExitOnOutOfMemoryError");
             return new Options(
                     root, root.resolve(".devnet"), 5555, 19092, 15432, 6379, "node-1", 1, 1, jvm, Map.of(), Map.of());
         }
@@ -173,21 +178,24 @@ public final class Devnet implements AutoCloseable {
                 infrastructure.postgres(),
                 infrastructure.redis().port());
         routing = new GatewayRouting(layout.gatewayRouting());
-        List<String> bootstrapUrls = new ArrayList<>();
+        List<NodeLayout.Node> nodes = new ArrayList<>();
         for (int n = 0; n < Math.max(1, options.nodes()); n++) {
-            bootstrapUrls.add(launchNode(n));
+            nodes.add(planNode(n));
         }
-        services.start(layout.gateway(bootstrapUrls));
+        ServiceInstance gateway =
+                layout.gateway(nodes.stream().map(NodeLayout.Node::bootstrapUrl).toList());
+        List<ServiceInstance> all = new ArrayList<>();
+        nodes.forEach(node -> all.addAll(node.services()));
+        all.add(gateway);
+        services.prepare(all);
+        nodes.forEach(node -> node.services().forEach(services::start));
+        services.start(gateway);
         services.awaitReady(p -> true, Duration.ofSeconds(180));
         awaitServingNodes(nodeIds.size(), Duration.ofSeconds(60));
     }
 
-    /**
-     * Starts one node's services (topic, keystore, relays, bootstrap) with databases of its own.
-     *
-     * @return the node's bootstrap URL
-     */
-    private String launchNode(int n) {
+    /** Plans node {@code n} (its id must be free) and makes its databases; starts nothing. */
+    private NodeLayout.Node planNode(int n) {
         String id = layout.nodeId(n);
         if (nodeIds.contains(id)) {
             throw new IllegalArgumentException("node id " + id + " is taken");
@@ -195,8 +203,7 @@ public final class Devnet implements AutoCloseable {
         nodeIds.add(id);
         NodeLayout.Node node = layout.node(n);
         node.databases().forEach(infrastructure.postgres()::ensureDatabase);
-        node.services().forEach(services::start);
-        return node.bootstrapUrl();
+        return node;
     }
 
     /**
@@ -207,7 +214,7 @@ public final class Devnet implements AutoCloseable {
      */
     public synchronized int addNode() {
         int n = nodeIds.size();
-        launchNode(n);
+        planNode(n).services().forEach(services::start);
         return n;
     }
 

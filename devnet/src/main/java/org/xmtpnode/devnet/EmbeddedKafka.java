@@ -74,6 +74,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("auto.create.topics.enable", "false");
             // one broker: nobody to hand leadership to, so a controlled shutdown only waits
             props.put("controlled.shutdown.enable", "false");
+            // after a restart the controller refuses the broker's registration while the last run's session
+            // lives (9 s by default): a short session lets a local broker register again at once
+            props.put("broker.heartbeat.interval.ms", "500");
+            props.put("broker.session.timeout.ms", "1500");
             // the default cleaner buffer takes 128 MiB of heap; a local broker needs little
             props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
             props.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));

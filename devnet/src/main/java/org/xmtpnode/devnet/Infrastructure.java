@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmtpnode.devnet.Devnet.Options;
@@ -26,12 +28,24 @@ final class Infrastructure implements AutoCloseable {
         this.options = options;
     }
 
-    /** Starts the broker, PostgreSQL and Redis, in that order; {@link #close} stops what started. */
+    /**
+     * Starts the broker and PostgreSQL side by side, then Redis; {@link #close} stops what started (a failure
+     * of one stops the others).
+     */
     void start() {
-        kafka = EmbeddedKafka.start(kafkaDir(), options.kafkaPort());
-        started.add(() -> kafka.close());
-        postgres = Postgres.embedded(options.dataDir().resolve("postgres"), options.postgresPort());
-        started.add(postgres);
+        CompletableFuture<Postgres> pg = CompletableFuture.supplyAsync(
+                () -> Postgres.embedded(options.dataDir().resolve("postgres"), options.postgresPort()));
+        try {
+            kafka = EmbeddedKafka.start(kafkaDir(), options.kafkaPort());
+            started.add(() -> kafka.close());
+        } finally {
+            try {
+                postgres = pg.join();
+                started.add(postgres);
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
         redis = Redis.localOrEmbedded(options.redisPort());
         started.add(redis);
     }

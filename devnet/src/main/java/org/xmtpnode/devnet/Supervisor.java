@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -27,11 +29,44 @@ final class Supervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
 
     private final Options options;
+    private final ServiceJvm jvm;
     private final List<ServiceProcess> processes = new CopyOnWriteArrayList<>();
     private boolean closed;
 
     Supervisor(Options options) {
         this.options = options;
+        this.jvm = ServiceJvm.fromEnvironment();
+        log.info("services run on Java {} ({})", jvm.version(), jvm.java());
+    }
+
+    /**
+     * Makes the JVM's AOT cache of every service among {@code instances} that has none yet (once per build,
+     * JDK and JVM options; see {@link ServiceJvm}), the training runs side by side, each with the first
+     * instance's arguments.
+     */
+    void prepare(List<ServiceInstance> instances) {
+        Path logs = logs();
+        List<ServiceJvm.Training> trainings = new ArrayList<>();
+        Set<Service> seen = EnumSet.noneOf(Service.class);
+        for (ServiceInstance instance : instances) {
+            if (instance.withFaults() || !seen.add(instance.service())) {
+                continue;
+            }
+            jvm.train(
+                            moduleJar(options.root(), instance.service().module),
+                            options.jvmOptions(),
+                            List.of(tmpdir()),
+                            instance.args(),
+                            logs.resolve(instance.name() + ".aot-training.log"))
+                    .ifPresent(trainings::add);
+        }
+        if (!trainings.isEmpty()) {
+            log.info(
+                    "making the JVM's AOT cache of {} service(s), once per build (training runs, logs in {})",
+                    trainings.size(),
+                    logs);
+            trainings.forEach(ServiceJvm.Training::await);
+        }
     }
 
     /** Starts one instance; returns at once (see {@link #awaitReady}). */
@@ -41,14 +76,7 @@ final class Supervisor implements AutoCloseable {
         }
         String module = instance.service().module;
         List<String> command = command(instance);
-        Path logs = options.dataDir().resolve("logs");
-        try {
-            Files.createDirectories(logs);
-            Files.createDirectories(options.dataDir().resolve("tmp"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + module, e);
-        }
-        ServiceProcess p = ServiceProcess.start(instance, command, logs.resolve(instance.name() + ".log"));
+        ServiceProcess p = ServiceProcess.start(instance, command, logs().resolve(instance.name() + ".log"));
         processes.add(p);
         log.info(
                 "started {} on port {} (pid {}, log {})",
@@ -58,12 +86,29 @@ final class Supervisor implements AutoCloseable {
                 p.logFile());
     }
 
+    /** The log folder (and the services' temporary folder), made if missing. */
+    private Path logs() {
+        Path logs = options.dataDir().resolve("logs");
+        try {
+            Files.createDirectories(logs);
+            Files.createDirectories(options.dataDir().resolve("tmp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + logs, e);
+        }
+        return logs;
+    }
+
+    /** The services' temporary folder, inside the devnet's data. */
+    private String tmpdir() {
+        return "-Djava.io.tmpdir=" + options.dataDir().resolve("tmp");
+    }
+
     /** The JVM, its options, what it runs (the service's jar), then the instance's arguments. */
     private List<String> command(ServiceInstance instance) {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(jvm.java());
         command.addAll(options.jvmOptions());
-        command.add("-Djava.io.tmpdir=" + options.dataDir().resolve("tmp"));
+        command.add(tmpdir());
         command.addAll(classes(instance));
         command.addAll(instance.args());
         return command;
@@ -74,14 +119,14 @@ final class Supervisor implements AutoCloseable {
      * same jar through Spring Boot's PropertiesLauncher, which adds {@code loader.path} to the class path.
      */
     private List<String> classes(ServiceInstance instance) {
-        String jar = moduleJar(options.root(), instance.service().module).toString();
+        Path jar = moduleJar(options.root(), instance.service().module);
         if (!instance.withFaults()) {
-            return List.of("-jar", jar);
+            return jvm.classes(jar, options.jvmOptions());
         }
         return List.of(
                 "-Dloader.path=" + moduleJar(options.root(), "faults"),
                 "-cp",
-                jar,
+                jar.toString(),
                 "org.springframework.boot.loader.launch.PropertiesLauncher");
     }
 
