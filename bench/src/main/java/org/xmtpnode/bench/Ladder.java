@@ -148,6 +148,8 @@ final class Ladder {
     private final LoadDriver driver = new LoadDriver();
     private final Path profiles;
     private final Map<String, List<String>> hottest = new LinkedHashMap<>();
+    /** The floors run on the JVM the network's services run on. */
+    private String java;
 
     /**
      * @param profiles where to write async-profiler's CPU profiles (collapsed stacks) of our processes over each
@@ -174,6 +176,7 @@ final class Ladder {
                         "--xmtp.gateway.rate-limits.read.burst=1000000000");
         Map<String, Object> json = new LinkedHashMap<>();
         try (Devnet devnet = Devnet.start(options)) {
+            java = devnet.serviceJava();
             Path jar = floorsJar();
             List<String> jvm = options.jvmOptions();
             int echoPort = Ports.free();
@@ -483,9 +486,9 @@ final class Ladder {
         return p;
     }
 
-    private static Process start(Path jar, List<String> jvm, List<String> args, Path log) throws IOException {
+    private Process start(Path jar, List<String> jvm, List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java);
         command.addAll(jvm);
         command.add("-jar");
         command.add(jar.toString());

@@ -273,6 +273,11 @@ public final class Devnet implements AutoCloseable {
         return services.running(service).stream().map(p -> p.process().pid()).toList();
     }
 
+    /** The {@code java} executable the services run on (the newest JDK found: see {@code ServiceJvm}). */
+    public String serviceJava() {
+        return services.java();
+    }
+
     public List<String> nodeIds() {
         return List.copyOf(nodeIds);
     }

@@ -10,7 +10,9 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -46,20 +48,24 @@ final class Supervisor implements AutoCloseable {
      */
     void prepare(List<ServiceInstance> instances) {
         Path logs = logs();
-        List<ServiceJvm.Training> trainings = new ArrayList<>();
+        List<CompletableFuture<Optional<ServiceJvm.Training>>> starting = new ArrayList<>();
         Set<Service> seen = EnumSet.noneOf(Service.class);
         for (ServiceInstance instance : instances) {
             if (instance.withFaults() || !seen.add(instance.service())) {
                 continue;
             }
-            jvm.train(
-                            moduleJar(options.root(), instance.service().module),
-                            options.jvmOptions(),
-                            List.of(tmpdir()),
-                            instance.args(),
-                            logs.resolve(instance.name() + ".aot-training.log"))
-                    .ifPresent(trainings::add);
+            // side by side: each first extracts its jar
+            starting.add(CompletableFuture.supplyAsync(() -> jvm.train(
+                    moduleJar(options.root(), instance.service().module),
+                    options.jvmOptions(),
+                    List.of(tmpdir()),
+                    instance.args(),
+                    logs.resolve(instance.name() + ".aot-training.log"))));
         }
+        List<ServiceJvm.Training> trainings = starting.stream()
+                .map(CompletableFuture::join)
+                .flatMap(Optional::stream)
+                .toList();
         if (!trainings.isEmpty()) {
             log.info(
                     "making the JVM's AOT cache of {} service(s), once per build (training runs, logs in {})",
@@ -84,6 +90,10 @@ final class Supervisor implements AutoCloseable {
                 instance.port(),
                 p.process().pid(),
                 p.logFile());
+    }
+
+    String java() {
+        return jvm.java();
     }
 
     /** The log folder (and the services' temporary folder), made if missing. */
