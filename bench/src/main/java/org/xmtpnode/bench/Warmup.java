@@ -22,8 +22,10 @@ final class Warmup extends Workload {
 
     /**
      * Waits until the API answers, then publishes (W1's load) and queries at full speed together, in
-     * rounds of up to 15 s, until the publish rate stops rising (two rounds in a row less than 5 % above
-     * the best) or {@code settings.warmup()} is spent.
+     * rounds of up to 15 s, until the publish rate stops rising (four rounds in a row less than 5 % above
+     * the best) or {@code settings.warmup()} is spent. Two rounds were too few: the JIT compiles the hot paths
+     * in waves, and a run once stopped after rounds of 199 and 228/s between two such waves (the rate rose to
+     * 765/s in the rounds that followed in another run).
      *
      * @return each round's publish rate
      */
@@ -67,7 +69,7 @@ final class Warmup extends Workload {
                 stalled = rate >= 1.05 * best ? 0 : stalled + 1;
                 best = Math.max(best, rate);
                 rates.add(rate);
-                if (stalled == 2 || System.nanoTime() + round.toNanos() > end) {
+                if (stalled == 4 || System.nanoTime() + round.toNanos() > end) {
                     return rates;
                 }
             }
