@@ -5,7 +5,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
@@ -36,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the same HTTP client settings, and the same handling of a failed node: an instance that refused the
  * connection leaves rotation ({@link EjectOnConnectFailure}) and a call that failed with a 5xx or an I/O
  * error is tried again on the next instance, as the routes' {@code Retry} filters do (publish once,
- * queries twice, 20 ms backoff doubling to 200 ms). A node's error answer becomes the {@link ApiException}
+ * queries and the opening of a stream twice, 20 ms backoff doubling to 200 ms). A node's error answer becomes the {@link ApiException}
  * it describes, so the gRPC status carries the node's own code and message.
  */
 @Component
@@ -78,10 +81,7 @@ public class NodeCalls {
     /** POSTs a message API body to an instance of the service and answers the node's 200 body. */
     public Mono<byte[]> post(String service, String path, byte[] body, String authorization, int retries) {
         return Mono.defer(() -> choose(service).flatMap(base -> post(base, path, body, authorization)))
-                .retryWhen(Retry.backoff(retries, Duration.ofMillis(20))
-                        .maxBackoff(Duration.ofMillis(200))
-                        .filter(NodeCalls::retryable)
-                        .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+                .retryWhen(retries(retries, NodeCalls::retryable));
     }
 
     /** POSTs to one known instance (a change of a stream that lives there). */
@@ -102,35 +102,57 @@ public class NodeCalls {
      * Opens a stream on a relay: {@code onOpen} hears where once the relay answered (it has registered
      * the subscription by then), then the stream's envelopes follow. The relay's heartbeats are dropped;
      * its error line ends the stream with that error ({@code RESOURCE_EXHAUSTED} for a subscriber that fell
-     * behind); its end ends the stream.
+     * behind); its end ends the stream. An opening that failed before the relay answered (a refused or
+     * dropped connection, a 5xx) is tried again on the next instance, as the REST routes retry a query.
      */
     public Flux<Envelope> subscribe(String path, byte[] body, boolean changeable, Consumer<Opened> onOpen) {
-        return Mono.defer(() -> choose(NodeDirectory.RELAY))
-                .flatMapMany(base -> streams.post()
-                        .uri(base.resolve(path))
-                        .headers(h -> {
-                            headers(h, null);
-                            if (changeable) {
-                                h.set(CHANGEABLE, "true");
-                            }
-                        })
-                        .bodyValue(body)
-                        .exchangeToFlux(response -> {
-                            if (!response.statusCode().is2xxSuccessful()) {
-                                return response.bodyToMono(byte[].class)
-                                        .defaultIfEmpty(new byte[0])
-                                        .flatMapMany(bytes -> Flux.error(refusal(response, bytes)));
-                            }
-                            onOpen.accept(new Opened(
-                                    base, response.headers().asHttpHeaders().getFirst(SUBSCRIPTION_ID)));
-                            return response.bodyToFlux(String.class).concatMap(NodeCalls::envelope);
-                        })
-                        .doOnError(e -> ejectIfRefused(base, e)))
-                // only a connection that was never made is tried elsewhere: a stream that ran is not replayed
-                .retryWhen(Retry.backoff(PUBLISH_RETRIES, Duration.ofMillis(20))
-                        .maxBackoff(Duration.ofMillis(200))
-                        .filter(EjectOnConnectFailure::refused)
-                        .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+        return untilStarted(
+                started -> Mono.defer(() -> choose(NodeDirectory.RELAY))
+                        .flatMapMany(base -> streams.post()
+                                .uri(base.resolve(path))
+                                .headers(h -> {
+                                    headers(h, null);
+                                    if (changeable) {
+                                        h.set(CHANGEABLE, "true");
+                                    }
+                                })
+                                .bodyValue(body)
+                                .exchangeToFlux(response -> {
+                                    if (!response.statusCode().is2xxSuccessful()) {
+                                        return response.bodyToMono(byte[].class)
+                                                .defaultIfEmpty(new byte[0])
+                                                .flatMapMany(bytes -> Flux.error(refusal(response, bytes)));
+                                    }
+                                    started.run();
+                                    onOpen.accept(new Opened(
+                                            base,
+                                            response.headers().asHttpHeaders().getFirst(SUBSCRIPTION_ID)));
+                                    return response.bodyToFlux(String.class).concatMap(NodeCalls::envelope);
+                                })
+                                .doOnError(e -> ejectIfRefused(base, e))),
+                QUERY_RETRIES);
+    }
+
+    /**
+     * Subscribes to {@code attempt} until it starts: an attempt that failed before it called its
+     * {@code started} with an error worth retrying ({@link #retryable}) is made again, at most
+     * {@code retries} times; once one has started, its failure ends the stream, since what it delivered is
+     * not replayed.
+     */
+    static <T> Flux<T> untilStarted(Function<Runnable, Flux<T>> attempt, int retries) {
+        return Flux.defer(() -> {
+            AtomicBoolean started = new AtomicBoolean();
+            return Flux.defer(() -> attempt.apply(() -> started.set(true)))
+                    .retryWhen(retries(retries, e -> !started.get() && retryable(e)));
+        });
+    }
+
+    /** The routes' backoff: 20 ms, doubling to 200 ms; the last failure is the answer. */
+    private static Retry retries(int retries, Predicate<Throwable> when) {
+        return Retry.backoff(retries, Duration.ofMillis(20))
+                .maxBackoff(Duration.ofMillis(200))
+                .filter(when)
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure());
     }
 
     /** The relay's request header for a stream whose topics may change (its {@code SubscribeController}). */
@@ -198,7 +220,7 @@ public class NodeCalls {
         return new ApiException(code, status, message == null ? "the node answered " + status : message);
     }
 
-    private static boolean retryable(Throwable e) {
+    static boolean retryable(Throwable e) {
         if (e instanceof ApiException api) {
             return api.httpStatus() >= 500;
         }
