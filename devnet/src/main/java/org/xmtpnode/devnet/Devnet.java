@@ -148,6 +148,10 @@ public final class Devnet implements AutoCloseable {
     private final Supervisor services;
     private final List<String> nodeIds = new CopyOnWriteArrayList<>();
     private final FaultControls faults;
+    /** Stops the network when the JVM exits without closing it (a SIGTERM to {@code bin/bench}, a killed test JVM). */
+    private final Thread onExit = new Thread(this::close, "devnet-exit");
+
+    private boolean closed;
     private volatile NodeLayout layout;
     private volatile GatewayRouting routing;
 
@@ -156,6 +160,7 @@ public final class Devnet implements AutoCloseable {
         this.infrastructure = new Infrastructure(options);
         this.services = new Supervisor(options);
         this.faults = new FaultControls(infrastructure, services, Collections.unmodifiableList(nodeIds));
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /** Starts the infrastructure and the services and waits until every service is ready. */
@@ -341,10 +346,21 @@ public final class Devnet implements AutoCloseable {
         services.awaitAnyExit();
     }
 
-    /** Stops the services, the last started first, then the infrastructure. */
+    /** Stops the services, the last started first, then the infrastructure; once, whoever asks first. */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         services.close();
         infrastructure.close();
+        if (Thread.currentThread() != onExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException exiting) {
+                // the JVM is already exiting: the hook finds the network closed
+            }
+        }
     }
 }

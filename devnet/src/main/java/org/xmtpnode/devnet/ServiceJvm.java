@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -190,10 +191,7 @@ final class ServiceJvm {
         /** Waits for the training run; a run that fails leaves no cache, and the service starts from its jar. */
         void await() {
             try {
-                if (!process.waitFor(5, TimeUnit.MINUTES)) {
-                    process.destroyForcibly();
-                }
-                if (process.isAlive() || process.exitValue() != 0 || !Files.isRegularFile(cache.file())) {
+                if (!succeeded(process, Duration.ofMinutes(5)) || !Files.isRegularFile(cache.file())) {
                     log.warn(
                             "the AOT training run of {} made no cache (see {}); it starts from its jar",
                             jar.getFileName(),
@@ -256,15 +254,24 @@ final class ServiceJvm {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
-            if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                p.destroyForcibly();
+            if (!succeeded(p, Duration.ofMinutes(2))) {
                 throw new IOException("extracting " + jar + " failed");
             }
         } catch (InterruptedException e) {
+            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while extracting " + jar, e);
         }
         Files.move(staging, cache.dir());
+    }
+
+    /** Waits for a helper process: whether it exited with 0 within the limit; one still running then is killed. */
+    private static boolean succeeded(Process process, Duration limit) throws InterruptedException {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            return false;
+        }
+        return process.exitValue() == 0;
     }
 
     private static void deleteTree(Path dir) throws IOException {
