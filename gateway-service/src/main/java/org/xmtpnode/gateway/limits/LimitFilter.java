@@ -1,7 +1,9 @@
 package org.xmtpnode.gateway.limits;
 
+import com.google.protobuf.Message;
 import java.nio.ByteBuffer;
 import java.util.function.LongFunction;
+import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -21,8 +23,8 @@ import reactor.core.publisher.Mono;
 /**
  * The REST routes' side of {@link EntryRules}: a publish needs a valid auth token (401 / code 16), a denied
  * wallet is refused (403 / code 7), and every call takes its cost from the client's token buckets (429 /
- * code 8 with {@code Retry-After} when they are empty). The cost of a publish or a batch query is read
- * from its body.
+ * code 8 with {@code Retry-After} when they are empty). The cost of a publish or a batch query is the
+ * length of its body's {@code envelopes} or {@code requests} array ({@link JsonArrays}).
  */
 @Component
 public class LimitFilter implements GlobalFilter, Ordered {
@@ -82,16 +84,19 @@ public class LimitFilter implements GlobalFilter, Ordered {
     }
 
     private static long envelopes(byte[] body) {
-        try {
-            return WireJson.parse(body, PublishRequest.newBuilder()).getEnvelopesCount();
-        } catch (ApiException e) {
-            return 1; // the relay answers the parse error
-        }
+        long n = JsonArrays.length(body, "envelopes");
+        return n >= 0 ? n : parsed(body, PublishRequest.newBuilder(), PublishRequest.Builder::getEnvelopesCount);
     }
 
     private static long queries(byte[] body) {
+        long n = JsonArrays.length(body, "requests");
+        return n >= 0 ? n : parsed(body, BatchQueryRequest.newBuilder(), BatchQueryRequest.Builder::getRequestsCount);
+    }
+
+    /** A body that is not strict JSON, counted by the node's own parser; one that fails it costs 1 (the node refuses it). */
+    private static <B extends Message.Builder> long parsed(byte[] body, B builder, ToIntFunction<B> count) {
         try {
-            return WireJson.parse(body, BatchQueryRequest.newBuilder()).getRequestsCount();
+            return count.applyAsInt(WireJson.parse(body, builder));
         } catch (ApiException e) {
             return 1;
         }
