@@ -9,11 +9,12 @@ import java.util.Arrays;
  *
  * <pre>
  * java -jar bench-floors.jar echo  --server.port=P                   a bare WebFlux handler: reads the body, answers {}
+ *                                                                    (N bytes of JSON on /page/N)
  * java -jar bench-floors.jar scg   --server.port=P --floor.to=URL    Spring Cloud Gateway, one plain route to URL
  * java -jar bench-floors.jar kafka --server.port=P --floor.kafka=HOST:PORT --floor.topic=T
  *                                                                    WebFlux + KafkaProducer (acks=all): answers {} once acknowledged
- * java -jar bench-floors.jar jdbc  JDBC_URL USER insert|query THREADS SECONDS
- *                                                                    plain JDBC against PostgreSQL, closed loop; prints the operations done
+ * java -jar bench-floors.jar jdbc  JDBC_URL USER insert|query THREADS WARMUP_SECONDS SECONDS [RATE]
+ *                                                                    plain JDBC against PostgreSQL, closed loop (or RATE/s); prints the operations done
  * </pre>
  */
 public final class Floors {

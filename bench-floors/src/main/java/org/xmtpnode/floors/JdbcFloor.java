@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The floor of the store: plain JDBC on the node's PostgreSQL, on a table shaped like topic-service's
  * ({@code envelopes}: digest key, the keyset index on topic, time and digest). {@code insert}: one envelope of
  * 1 KiB per statement, autocommit, over 100 topics. {@code query}: a page of the newest 100 envelopes of a
- * random one of those topics. Closed loop on {@code threads} connections; it prints {@code measuring} when the
+ * random one of those topics. Closed loop on {@code threads} connections, or, given a rate per second, paced at
+ * that rate shared by them (each operation due at its time, whatever the earlier ones took); it prints
+ * {@code measuring} when the
  * warm-up ends and {@code done <operations>} when the measured window does, so that the caller can read the CPU
  * of this process and of PostgreSQL over exactly that window.
  */
@@ -31,6 +34,8 @@ final class JdbcFloor {
         int threads = Integer.parseInt(args[3]);
         long warmupMs = Long.parseLong(args[4]) * 1000;
         long measureMs = Long.parseLong(args[5]) * 1000;
+        double rate = args.length > 6 ? Double.parseDouble(args[6]) : 0; // 0: closed loop
+        long periodNs = rate > 0 ? (long) (threads * 1e9 / rate) : 0; // each thread's share of the rate
         try (Connection c = DriverManager.getConnection(url, user, "");
                 Statement s = c.createStatement()) {
             s.execute("""
@@ -46,7 +51,8 @@ final class JdbcFloor {
         AtomicLong ops = new AtomicLong();
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(() -> work(url, user, mode, measuring, stop, ops), "floor-" + i);
+            long offsetNs = periodNs * i / threads;
+            Thread t = new Thread(() -> work(url, user, mode, periodNs, offsetNs, measuring, stop, ops), "floor-" + i);
             t.start();
             workers.add(t);
         }
@@ -66,7 +72,14 @@ final class JdbcFloor {
     }
 
     static void work(
-            String url, String user, String mode, AtomicBoolean measuring, AtomicBoolean stop, AtomicLong ops) {
+            String url,
+            String user,
+            String mode,
+            long periodNs,
+            long offsetNs,
+            AtomicBoolean measuring,
+            AtomicBoolean stop,
+            AtomicLong ops) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         try (Connection c = DriverManager.getConnection(url, user, "");
                 PreparedStatement insert = c.prepareStatement(
@@ -76,7 +89,14 @@ final class JdbcFloor {
                         c.prepareStatement("SELECT digest, content_topic, sender_time_ns, message FROM floor_envelopes"
                                 + " WHERE content_topic = ? ORDER BY sender_time_ns DESC, digest DESC LIMIT 100")) {
             byte[] message = new byte[1024];
+            long due = System.nanoTime() + offsetNs;
             while (!stop.get()) {
+                if (periodNs > 0) {
+                    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    due += periodNs;
+                }
                 String topic = "/xmtp/0/m-floor-" + random.nextInt(TOPICS) + "/proto";
                 if (mode.equals("insert")) {
                     random.nextBytes(message);

@@ -58,6 +58,13 @@ final class Api {
         return tokens.get((int) (n % tokens.size()));
     }
 
+    /** POSTs on this thread's connection; returns the body of a 200 answer. */
+    byte[] answer(String path, String body) throws IOException {
+        RawHttp.Response r = connection.get().post(path, null, body);
+        check(r.status(), path);
+        return r.body();
+    }
+
     /** POSTs on this thread's connection; returns the status code. */
     int post(String path, String token, String body) throws IOException {
         return connection.get().post(path, token, body).status();

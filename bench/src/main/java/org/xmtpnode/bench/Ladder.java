@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -110,6 +111,35 @@ final class Ladder {
         }
     }
 
+    /** What the processes have used since the window opened: the one CPU measure of the ladder and the suite. */
+    static final class CpuWindow {
+
+        private final List<Cpu> processes;
+        private final double[] before;
+
+        private CpuWindow(List<Cpu> processes) {
+            this.processes = processes;
+            this.before = processes.stream().mapToDouble(Cpu::seconds).toArray();
+        }
+
+        static CpuWindow open(List<Cpu> processes) {
+            return new CpuWindow(processes);
+        }
+
+        boolean empty() {
+            return processes.isEmpty();
+        }
+
+        /** Each process's CPU seconds since the opening, by name, in the order given. */
+        Map<String, Double> seconds() {
+            Map<String, Double> used = new LinkedHashMap<>();
+            for (int i = 0; i < processes.size(); i++) {
+                used.put(processes.get(i).name(), processes.get(i).seconds() - before[i]);
+            }
+            return used;
+        }
+    }
+
     /** One measured step: requests answered, the window, and each measured process's CPU over it. */
     record Step(String name, long requests, double seconds, Map<String, Double> cpuSeconds) {
 
@@ -144,7 +174,7 @@ final class Ladder {
     private final Duration measure;
     private final Path root;
     private final Path data;
-    private final List<Process> floors = new ArrayList<>();
+    private final List<Process> floors = new CopyOnWriteArrayList<>();
     private final LoadDriver driver = new LoadDriver();
     private final Path profiles;
     private final Map<String, List<String>> hottest = new LinkedHashMap<>();
@@ -162,6 +192,8 @@ final class Ladder {
         this.profiles = profiles;
         this.warm = Duration.ofSeconds(quick ? 5 : 30);
         this.measure = Duration.ofSeconds(quick ? 5 : 20);
+        // a SIGTERM to the bench skips the run's finally: the floors stop with the JVM (the network has its own)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> floors.forEach(Process::destroy), "ladder-exit"));
     }
 
     Map<String, Object> run(List<String[]> table) throws Exception {
@@ -224,20 +256,55 @@ final class Ladder {
                     topic,
                     postgres);
             Step query = profiled("query through the gateway", d -> query(api, d), gateway, topic, postgres);
-            Step insertFloor = jdbc(jar, jvm, devnet, "insert", postgres);
-            Step queryFloor = jdbc(jar, jvm, devnet, "query", postgres);
+            // a process's CPU per request falls as its rate rises (more work per wake-up and per system call):
+            // each HTTP floor again at the rate our hop reached, so that the ratio compares like with like
+            double publishRate = publish.requests() / publish.seconds();
+            double queryRate = query.requests() / query.seconds();
+            Step scgPaced = step(
+                    String.format(Locale.ROOT, "scg → echo at %.0f/s", publishRate),
+                    post("http://127.0.0.1:" + scgPort, publishRate),
+                    Cpu.of("scg", scg.pid()),
+                    Cpu.of("echo", echo.pid()));
+            Step kafkaPaced = step(
+                    String.format(Locale.ROOT, "WebFlux + KafkaProducer at %.0f/s", publishRate),
+                    post("http://127.0.0.1:" + kafkaPort, publishRate),
+                    Cpu.of("kafka", kafka.pid()));
+            // the proxy's floor for the query: the same route, carrying an answer of our page's size
+            int pageBytes = api.answer("/message/v1/query", queryBody(api, 0)).length;
+            Step scgPage = step(
+                    String.format(Locale.ROOT, "scg → echo, %d B answers at %.0f/s", pageBytes, queryRate),
+                    page("http://127.0.0.1:" + scgPort, pageBytes, queryRate),
+                    Cpu.of("scg", scg.pid()),
+                    Cpu.of("echo", echo.pid()));
+            Step insertFloor = jdbc(jar, jvm, devnet, "insert", 0, postgres);
+            Step queryFloor = jdbc(jar, jvm, devnet, "query", 0, postgres);
+            Step insertPaced = jdbc(jar, jvm, devnet, "insert", publishRate, postgres);
+            Step queryPaced = jdbc(jar, jvm, devnet, "query", queryRate, postgres);
 
-            List<Step> steps = List.of(echoStep, scgStep, kafkaStep, publish, query, insertFloor, queryFloor);
+            List<Step> steps = List.of(
+                    echoStep,
+                    scgStep,
+                    kafkaStep,
+                    publish,
+                    query,
+                    scgPaced,
+                    kafkaPaced,
+                    scgPage,
+                    insertFloor,
+                    queryFloor,
+                    insertPaced,
+                    queryPaced);
             steps.forEach(s -> json.put(s.name(), s.json()));
             if (!hottest.isEmpty()) {
                 json.put("hottest_frames", hottest);
             }
-            row(table, "HTTP handler", "bare WebFlux handler", echoStep, new String[] {"echo"}, null, null, null);
+            row(table, "HTTP handler", "bare WebFlux handler", echoStep, null, new String[] {"echo"}, null, null, null);
             row(
                     table,
                     "gateway, publish",
                     "Spring Cloud Gateway, one route",
                     scgStep,
+                    scgPaced,
                     new String[] {"scg"},
                     "our gateway",
                     publish,
@@ -245,8 +312,9 @@ final class Ladder {
             row(
                     table,
                     "gateway, query",
-                    "Spring Cloud Gateway, one route",
-                    scgStep,
+                    "Spring Cloud Gateway, one route, answers of a page's size",
+                    null,
+                    scgPage,
                     new String[] {"scg"},
                     "our gateway",
                     query,
@@ -256,6 +324,7 @@ final class Ladder {
                     "relay, publish",
                     "WebFlux + KafkaProducer (acks=all)",
                     kafkaStep,
+                    kafkaPaced,
                     new String[] {"kafka"},
                     "relay-service",
                     publish,
@@ -265,6 +334,7 @@ final class Ladder {
                     "store, one envelope",
                     "JDBC insert + PostgreSQL",
                     insertFloor,
+                    insertPaced,
                     new String[] {"jdbc", "postgres"},
                     "topic-service + PostgreSQL",
                     publish,
@@ -274,6 +344,7 @@ final class Ladder {
                     "store, page of 100",
                     "JDBC query + PostgreSQL",
                     queryFloor,
+                    queryPaced,
                     new String[] {"jdbc", "postgres"},
                     "topic-service + PostgreSQL",
                     query,
@@ -359,29 +430,38 @@ final class Ladder {
     }
 
     /** A row: hop | floor | floor µs | ours | ours µs | ratio | rates. */
+    /**
+     * A row of the table: the floor's CPU per request at its most (closed loop) and at our hop's rate (paced), where
+     * measured; the ratio is ours over the floor at our rate where there is one, else over the floor at its most.
+     */
     private static void row(
             List<String[]> table,
             String hop,
             String floorName,
-            Step floor,
+            Step floorAtMost,
+            Step floorAtOurRate,
             String[] floorProcesses,
             String oursName,
             Step ours,
             String[] oursProcesses) {
-        double f = floor.usPerRequest(floorProcesses);
+        String atMost = floorAtMost == null ? "–" : us(floorAtMost.usPerRequest(floorProcesses));
+        String atOurRate = floorAtOurRate == null ? "–" : us(floorAtOurRate.usPerRequest(floorProcesses));
+        String floorRate = floorAtMost == null ? "–" : rate(floorAtMost);
         if (ours == null) {
-            table.add(new String[] {hop, floorName, us(f), "–", "–", "–", rate(floor) + " / –"});
+            table.add(new String[] {hop, floorName, atMost, atOurRate, "–", "–", "–", floorRate + " / –"});
             return;
         }
         double o = ours.usPerRequest(oursProcesses);
+        double f = (floorAtOurRate == null ? floorAtMost : floorAtOurRate).usPerRequest(floorProcesses);
         table.add(new String[] {
             hop,
             floorName,
-            us(f),
+            atMost,
+            atOurRate,
             oursName,
             us(o),
             String.format(Locale.ROOT, "%.1f×", o / f),
-            rate(floor) + " / " + rate(ours)
+            floorRate + " / " + rate(ours)
         });
     }
 
@@ -398,46 +478,73 @@ final class Ladder {
         System.out.println(
                 "bench: ladder: " + name + " (warm-up " + warm.toSeconds() + " s, then " + measure.toSeconds() + " s)");
         load.run(warm);
-        double[] before = new double[processes.length];
-        for (int i = 0; i < processes.length; i++) {
-            before[i] = processes[i].seconds();
-        }
+        CpuWindow cpu = CpuWindow.open(List.of(processes));
         long t0 = System.nanoTime();
         long requests = load.run(measure);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Map<String, Double> cpu = new LinkedHashMap<>();
-        for (int i = 0; i < processes.length; i++) {
-            cpu.put(processes[i].name(), processes[i].seconds() - before[i]);
-        }
-        Step s = new Step(name, requests, seconds, cpu);
+        Step s = new Step(name, requests, seconds, cpu.seconds());
         System.out.println("bench: ladder: " + name + ": " + s.json());
         return s;
     }
 
-    /** 32 clients POSTing 1 KiB JSON bodies to {@code url} as fast as they are answered. */
+    /** 32 clients POSTing 1 KiB JSON bodies (a publish's) to {@code url} as fast as they are answered. */
     private Load post(String url) {
         Api api = new Api(url, 1);
-        String body = "{\"envelopes\":[" + Api.envelope(api.topic("floor"), 1, Api.message(settings.messageBytes(), 1))
-                + "]}";
+        String body = publishBody(api);
         return d -> driver.closedLoop(
                         settings.w1Clients(), d, "requests", c -> api.post("/message/v1/publish", null, body) == 200)
                 .count();
     }
 
+    /** The same bodies at {@code rate} per second (open loop, 32 senders): the floor at our hop's rate. */
+    private Load post(String url, double rate) {
+        Api api = new Api(url, 1);
+        return paced(api, "/message/v1/publish", publishBody(api), settings.w1Clients(), rate);
+    }
+
+    /** A query's body to {@code url}{@code /page/N} at {@code rate} per second: the echo answers N bytes, a page's size. */
+    private Load page(String url, int bytes, double rate) {
+        Api api = new Api(url, 1);
+        return paced(api, "/page/" + bytes, queryBody(api, 0), settings.w3Clients(), rate);
+    }
+
+    private Load paced(Api api, String path, String body, int senders, double rate) {
+        return d -> driver.paced("floor", senders, (int) Math.round(rate), d, (sender, i, due) -> {
+                    try {
+                        return api.post(path, null, body) == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                })
+                .join();
+    }
+
+    private String publishBody(Api api) {
+        return "{\"envelopes\":[" + Api.envelope(api.topic("floor"), 1, Api.message(settings.messageBytes(), 1)) + "]}";
+    }
+
     /** Pages of the newest 100 envelopes of the topics the publish step filled, by 16 clients. */
     private long query(Api api, Duration d) throws Exception {
         AtomicLong n = new AtomicLong();
-        return driver.closedLoop(settings.w3Clients(), d, "queries", c -> {
-                    String topic = api.topic("w1-" + (n.incrementAndGet() % settings.w1Clients()));
-                    String body = "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":{\"limit\":100}}";
-                    return api.post("/message/v1/query", null, body) == 200;
-                })
+        return driver.closedLoop(
+                        settings.w3Clients(),
+                        d,
+                        "queries",
+                        c -> api.post("/message/v1/query", null, queryBody(api, n.incrementAndGet())) == 200)
                 .count();
     }
 
+    /** The newest 100 envelopes of one of the topics the publish step filled. */
+    private String queryBody(Api api, long n) {
+        String topic = api.topic("w1-" + (n % settings.w1Clients()));
+        return "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":{\"limit\":100}}";
+    }
+
     /** The JDBC floor: a process of its own that warms up, then says when its measured window starts and ends. */
-    private Step jdbc(Path jar, List<String> jvm, Devnet devnet, String mode, Cpu postgres) throws Exception {
-        String name = "JDBC " + mode;
+    /** @param rate per second, or 0 for a closed loop */
+    private Step jdbc(Path jar, List<String> jvm, Devnet devnet, String mode, double rate, Cpu postgres)
+            throws Exception {
+        String name = "JDBC " + mode + (rate > 0 ? String.format(Locale.ROOT, " at %.0f/s", rate) : "");
         System.out.println(
                 "bench: ladder: " + name + " (warm-up " + warm.toSeconds() + " s, then " + measure.toSeconds() + " s)");
         Process p = start(
@@ -450,25 +557,21 @@ final class Ladder {
                         mode,
                         "10",
                         Long.toString(warm.toSeconds()),
-                        Long.toString(measure.toSeconds())),
+                        Long.toString(measure.toSeconds()),
+                        Double.toString(rate)),
                 null);
         Cpu self = Cpu.of("jdbc", p.pid());
         try (BufferedReader out =
                 new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            double jdbc0 = 0;
-            double pg0 = 0;
+            CpuWindow cpu = null;
             long t0 = 0;
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.equals("measuring")) {
-                    jdbc0 = self.seconds();
-                    pg0 = postgres.seconds();
+                    cpu = CpuWindow.open(List.of(self, postgres));
                     t0 = System.nanoTime();
-                } else if (line.startsWith("done ")) {
+                } else if (line.startsWith("done ") && cpu != null) {
                     double seconds = (System.nanoTime() - t0) / 1e9;
-                    Map<String, Double> cpu = new LinkedHashMap<>();
-                    cpu.put("jdbc", self.seconds() - jdbc0);
-                    cpu.put("postgres", postgres.seconds() - pg0);
-                    Step s = new Step(name, Long.parseLong(line.substring(5)), seconds, cpu);
+                    Step s = new Step(name, Long.parseLong(line.substring(5)), seconds, cpu.seconds());
                     System.out.println("bench: ladder: " + name + ": " + s.json());
                     p.waitFor(30, TimeUnit.SECONDS);
                     return s;
