@@ -18,10 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code envelopes}: digest key, the keyset index on topic, time and digest). {@code insert}: one envelope of
  * 1 KiB per statement, autocommit, over 100 topics. {@code query}: a page of the newest 100 envelopes of a
  * random one of those topics. Closed loop on {@code threads} connections, or, given a rate per second, paced at
- * that rate shared by them (each operation due at its time, whatever the earlier ones took); it prints
- * {@code measuring} when the
- * warm-up ends and {@code done <operations>} when the measured window does, so that the caller can read the CPU
- * of this process and of PostgreSQL over exactly that window.
+ * that rate shared by them (each operation due at its time, whatever the earlier ones took). It prints
+ * {@code measuring} when the warm-up ends and {@code done <operations>} when the measured window does, so that
+ * the caller can read the CPU of this process and of PostgreSQL over exactly that window, and ends once the
+ * caller closes its standard input.
  */
 final class JdbcFloor {
 
@@ -65,6 +65,9 @@ final class JdbcFloor {
         long done = ops.get();
         System.out.println("done " + done);
         System.out.flush();
+        // the connections stay open until the caller has read PostgreSQL's CPU: a backend that exits during that
+        // read is in neither its own figure nor, until reaped, its postmaster's
+        System.in.read(); // the caller closes our stdin
         stop.set(true);
         for (Thread t : workers) {
             t.join();

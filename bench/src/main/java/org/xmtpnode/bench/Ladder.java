@@ -573,6 +573,7 @@ final class Ladder {
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     Step s = new Step(name, Long.parseLong(line.substring(5)), seconds, cpu.seconds());
                     System.out.println("bench: ladder: " + name + ": " + s.json());
+                    p.getOutputStream().close(); // read: the floor may close its connections and end
                     p.waitFor(30, TimeUnit.SECONDS);
                     return s;
                 } else {
