@@ -132,8 +132,7 @@ public final class Bench {
             if ((only.contains("W2") || only.contains("W4"))
                     && !settings.warmup().isZero()) {
                 // the stream path has its own code for the JIT to compile: a W2 pass that is not recorded
-                Duration half = settings.warmup().dividedBy(2);
-                w2.run("warmup", half.compareTo(Duration.ofSeconds(15)) < 0 ? half : Duration.ofSeconds(15), false);
+                w2.run("warmup", w2.warmupPass(), false);
             }
             if (only.contains("W1")) {
                 List<Ladder.Cpu> cpu = devnet == null

@@ -56,6 +56,12 @@ final class W2FanOut extends Workload {
         this.floor = floor;
     }
 
+    /** An unrecorded pass before a measured one: 15 s, or half the suite's warm-up when that is shorter. */
+    Duration warmupPass() {
+        Duration half = settings.warmup().dividedBy(2);
+        return half.compareTo(Duration.ofSeconds(15)) < 0 ? half : Duration.ofSeconds(15);
+    }
+
     FanOut run(String label) throws Exception {
         return run(label, settings.duration(), true);
     }
