@@ -25,12 +25,15 @@ import org.xmtpnode.runtime.kafka.KafkaClients;
  * {@code bin/bench --ladder}: each hop's CPU per request beside a floor built from the same frameworks with
  * nothing of this project (the {@code bench-floors} jar), in one run on one machine. CPU is each process's own
  * user and system time from {@code /proc} over the measured window, divided by the requests answered in it;
- * PostgreSQL's is the sum over its processes. Every floor runs with the JVM options of the network's services.
+ * PostgreSQL's is the sum over its processes. Every floor runs with the JVM options of the network's services, and
+ * is measured twice: at its most (closed loop), and paced at the rate our hop reached, since a process's CPU per
+ * request falls as its rate rises; the ratio is ours over the floor at our rate.
  *
  * <table>
  *   <tr><th>hop</th><th>floor</th><th>ours</th></tr>
  *   <tr><td>HTTP</td><td>a WebFlux handler that reads the body and answers {@code {}}</td><td>–</td></tr>
- *   <tr><td>gateway</td><td>Spring Cloud Gateway, one plain route to that handler</td>
+ *   <tr><td>gateway</td><td>Spring Cloud Gateway, one plain route to that handler (for the query, answering as
+ *       many bytes as our page)</td>
  *       <td>the gateway as users run it (auth, rate limits on with buckets the load fits in, load balancer,
  *       retry, metrics, CORS, body caps), publish and query</td></tr>
  *   <tr><td>relay</td><td>WebFlux + KafkaProducer with {@code acks=all}</td><td>relay-service's publish</td></tr>
@@ -429,7 +432,6 @@ final class Ladder {
         }
     }
 
-    /** A row: hop | floor | floor µs | ours | ours µs | ratio | rates. */
     /**
      * A row of the table: the floor's CPU per request at its most (closed loop) and at our hop's rate (paced), where
      * measured; the ratio is ours over the floor at our rate where there is one, else over the floor at its most.
@@ -540,8 +542,11 @@ final class Ladder {
         return "{\"contentTopics\":[\"" + topic + "\"],\"pagingInfo\":{\"limit\":100}}";
     }
 
-    /** The JDBC floor: a process of its own that warms up, then says when its measured window starts and ends. */
-    /** @param rate per second, or 0 for a closed loop */
+    /**
+     * The JDBC floor: a process of its own that warms up, then says when its measured window starts and ends.
+     *
+     * @param rate per second, or 0 for a closed loop
+     */
     private Step jdbc(Path jar, List<String> jvm, Devnet devnet, String mode, double rate, Cpu postgres)
             throws Exception {
         String name = "JDBC " + mode + (rate > 0 ? String.format(Locale.ROOT, " at %.0f/s", rate) : "");

@@ -39,8 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * the same HTTP client settings, and the same handling of a failed node: an instance that refused the
  * connection leaves rotation ({@link EjectOnConnectFailure}) and a call that failed with a 5xx or an I/O
  * error is tried again on the next instance, as the routes' {@code Retry} filters do (publish once,
- * queries and the opening of a stream twice, 20 ms backoff doubling to 200 ms). A node's error answer becomes the {@link ApiException}
- * it describes, so the gRPC status carries the node's own code and message.
+ * queries and the opening of a stream twice, 20 ms backoff doubling to 200 ms). A node's error answer
+ * becomes the {@link ApiException} it describes, so the gRPC status carries the node's own code and message.
  */
 @Component
 public class NodeCalls {
