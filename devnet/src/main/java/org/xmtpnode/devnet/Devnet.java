@@ -151,7 +151,7 @@ public final class Devnet implements AutoCloseable {
     /** Stops the network when the JVM exits without closing it (a SIGTERM to {@code bin/bench}, a killed test JVM). */
     private final Thread onExit = new Thread(this::close, "devnet-exit");
 
-    private boolean closed;
+    private volatile boolean closed;
     private volatile NodeLayout layout;
     private volatile GatewayRouting routing;
 
@@ -344,6 +344,11 @@ public final class Devnet implements AutoCloseable {
     /** Returns when any service process has exited ({@code bin/devnet} then stops). */
     void awaitAnyExit() {
         services.awaitAnyExit();
+    }
+
+    /** Whether {@link #close} has begun: a service that exits after that was stopped, not failed. */
+    boolean closing() {
+        return closed;
     }
 
     /** Stops the services, the last started first, then the infrastructure; once, whoever asks first. */

@@ -2,7 +2,6 @@ package org.xmtpnode.devnet;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmtpnode.devnet.Devnet.Options;
@@ -22,12 +21,11 @@ public final class DevnetCommand {
         Options options = parse(args, Options.defaults(Path.of("").toAbsolutePath()));
         long started = System.nanoTime();
         Devnet devnet = new Devnet(options);
-        AtomicBoolean stopping = new AtomicBoolean();
-        // before the start: a Ctrl-C while services are starting stops the ones already running
+        // before the start: a Ctrl-C while services are starting says so; the network's own hook stops the services
+        // already running, and close() returns once they have stopped, whichever hook began it
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
-                            stopping.set(true);
                             System.out.println("devnet: stopping…");
                             devnet.close();
                             System.out.println("devnet: stopped");
@@ -53,7 +51,7 @@ public final class DevnetCommand {
                 devnet.gatewayManagementUrl(),
                 options.dataDir().resolve("logs"));
         devnet.awaitAnyExit();
-        if (stopping.get()) {
+        if (devnet.closing()) {
             return; // Ctrl-C: the services exit because the shutdown hook stops them
         }
         log.error(
