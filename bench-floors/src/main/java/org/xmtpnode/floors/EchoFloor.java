@@ -54,7 +54,7 @@ public class EchoFloor {
             byte[] json = new byte[n]; // {"x":"aaa…"}
             Arrays.fill(json, (byte) 'a');
             byte[] open = "{\"x\":\"".getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(open, 0, json, 0, Math.min(open.length, n - 2));
+            System.arraycopy(open, 0, json, 0, open.length);
             json[n - 2] = '"';
             json[n - 1] = '}';
             return json;

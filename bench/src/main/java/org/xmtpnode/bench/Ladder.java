@@ -119,6 +119,7 @@ final class Ladder {
 
         private final List<Cpu> processes;
         private final double[] before;
+        private final long openedNs = System.nanoTime();
 
         private CpuWindow(List<Cpu> processes) {
             this.processes = processes;
@@ -131,6 +132,11 @@ final class Ladder {
 
         boolean empty() {
             return processes.isEmpty();
+        }
+
+        /** Wall-clock seconds since the opening. */
+        double wallSeconds() {
+            return (System.nanoTime() - openedNs) / 1e9;
         }
 
         /** Each process's CPU seconds since the opening, by name, in the order given. */
@@ -481,10 +487,8 @@ final class Ladder {
                 "bench: ladder: " + name + " (warm-up " + warm.toSeconds() + " s, then " + measure.toSeconds() + " s)");
         load.run(warm);
         CpuWindow cpu = CpuWindow.open(List.of(processes));
-        long t0 = System.nanoTime();
         long requests = load.run(measure);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Step s = new Step(name, requests, seconds, cpu.seconds());
+        Step s = new Step(name, requests, cpu.wallSeconds(), cpu.seconds());
         System.out.println("bench: ladder: " + name + ": " + s.json());
         return s;
     }
@@ -569,14 +573,11 @@ final class Ladder {
         try (BufferedReader out =
                 new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             CpuWindow cpu = null;
-            long t0 = 0;
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.equals("measuring")) {
                     cpu = CpuWindow.open(List.of(self, postgres));
-                    t0 = System.nanoTime();
                 } else if (line.startsWith("done ") && cpu != null) {
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    Step s = new Step(name, Long.parseLong(line.substring(5)), seconds, cpu.seconds());
+                    Step s = new Step(name, Long.parseLong(line.substring(5)), cpu.wallSeconds(), cpu.seconds());
                     System.out.println("bench: ladder: " + name + ": " + s.json());
                     p.getOutputStream().close(); // read: the floor may close its connections and end
                     p.waitFor(30, TimeUnit.SECONDS);

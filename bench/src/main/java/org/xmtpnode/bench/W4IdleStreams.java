@@ -71,7 +71,7 @@ final class W4IdleStreams extends Workload {
             m.put("rss_per_stream_kib", Bench.round((after.rssMiB() - before.rssMiB()) * 1024 / n));
         }
         // the measured pass starts once the relay has settled: right after the streams opened and the heap's full
-        // collection above, its young collections still promote their state (pauses of 130-370 ms here), which is
+        // collection above, its young collections still promote their state (pauses of 100-380 ms here), which is
         // the opening's cost, not that of streams that are open
         if (!w2.warmupPass().isZero()) {
             w2.run("W4 warm-up", w2.warmupPass(), false);

@@ -220,7 +220,7 @@ public class NodeCalls {
         return new ApiException(code, status, message == null ? "the node answered " + status : message);
     }
 
-    static boolean retryable(Throwable e) {
+    private static boolean retryable(Throwable e) {
         if (e instanceof ApiException api) {
             return api.httpStatus() >= 500;
         }
