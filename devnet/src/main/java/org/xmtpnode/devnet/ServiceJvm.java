@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +37,16 @@ import org.slf4j.LoggerFactory;
  * starts its application context and exits ({@code spring.context.exit=onRefresh}), and the JVM writes
  * the classes it loaded and linked, with their profiles, into a cache that later starts map instead of
  * loading again. The cache lives beside the jar ({@code target/aot/}); it is made again when the jar, the
- * JDK or the JVM options change. {@code XMTP_DEVNET_AOT=off} turns it off. A cache that cannot be made
- * only costs the time: the service then starts from its jar as before.
+ * JDK or the JVM options change. A cache that cannot be made only costs the time: the service then starts
+ * from its jar as before.
+ *
+ * <p>On any JDK, a service whose build processed it ahead of time (Spring Boot's {@code process-aot}, which
+ * the services' builds run) starts in Spring's AOT mode ({@code -Dspring.aot.enabled=true}): its
+ * application context comes from the bean definitions the build generated, instead of from scanning,
+ * reading configuration classes and evaluating conditions at every start. Conditions on properties were
+ * evaluated at build time, with the defaults; the devnet runs the services with those.
+ *
+ * <p>{@code XMTP_DEVNET_AOT=off} turns both off.
  */
 final class ServiceJvm {
 
@@ -45,13 +55,18 @@ final class ServiceJvm {
     /** The first JDK whose JVM writes an AOT cache in one training run ({@code -XX:AOTCacheOutput}). */
     private static final int AOT_CACHE_ONE_STEP = 25;
 
+    /** Spring's AOT mode: the application context from the build's generated bean definitions. */
+    static final String SPRING_AOT_MODE = "-Dspring.aot.enabled=true";
+
     private final Path javaHome;
     private final Runtime.Version version;
+    private final boolean springAot;
     private final boolean aot;
 
     ServiceJvm(Path javaHome, Runtime.Version version, boolean aot) {
         this.javaHome = javaHome;
         this.version = version;
+        this.springAot = aot;
         this.aot = aot && version.feature() >= AOT_CACHE_ONE_STEP;
     }
 
@@ -122,20 +137,41 @@ final class ServiceJvm {
     }
 
     /**
-     * How a JVM with {@code jvmOptions} runs {@code jar}: from its AOT cache when there is one (see {@link
-     * #train}), else from the jar itself.
+     * How a JVM with {@code jvmOptions} runs {@code jar}: in Spring's AOT mode when the build processed it so,
+     * and from its AOT cache when there is one (see {@link #train}), else from the jar itself.
      */
     List<String> classes(Path jar, List<String> jvmOptions) {
-        if (aot) {
-            Cache cache = cache(jar, jvmOptions);
-            if (Files.isRegularFile(cache.file())) {
-                return List.of(
-                        "-XX:AOTCache=" + cache.file(),
-                        "-jar",
-                        cache.extractedJar().toString());
-            }
+        List<String> classes = new ArrayList<>(springAotMode(jar));
+        Cache cache = aot ? cache(jar, jvmOptions) : null;
+        if (cache != null && Files.isRegularFile(cache.file())) {
+            classes.addAll(List.of(
+                    "-XX:AOTCache=" + cache.file(), "-jar", cache.extractedJar().toString()));
+        } else {
+            classes.addAll(List.of("-jar", jar.toString()));
         }
-        return List.of("-jar", jar.toString());
+        return classes;
+    }
+
+    /** {@link #SPRING_AOT_MODE} when it is on and the build processed the jar ahead of time, else nothing. */
+    private List<String> springAotMode(Path jar) {
+        return springAot && springAotProcessed(jar) ? List.of(SPRING_AOT_MODE) : List.of();
+    }
+
+    /**
+     * Whether the build processed the jar's application ahead of time: the initializer that Spring Boot's
+     * {@code process-aot} generates lies beside its main class.
+     */
+    static boolean springAotProcessed(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            String main = manifest == null ? null : manifest.getMainAttributes().getValue("Start-Class");
+            return main != null
+                    && file.getEntry("BOOT-INF/classes/" + main.replace('.', '/')
+                                    + "__ApplicationContextInitializer.class")
+                            != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -165,6 +201,7 @@ final class ServiceJvm {
                 command.add(java());
                 command.addAll(jvmOptions);
                 command.addAll(moreOptions);
+                command.addAll(springAotMode(jar));
                 command.add("-XX:AOTCacheOutput=" + cache.file());
                 command.add("-Dspring.context.exit=onRefresh");
                 command.add("-jar");
