@@ -179,7 +179,7 @@ public final class Devnet implements AutoCloseable {
         infrastructure.start();
         layout = new NodeLayout(
                 options,
-                infrastructure.kafkaBootstrapServers(),
+                infrastructure.kafka().bootstrapServers(),
                 infrastructure.postgres(),
                 infrastructure.redis().port());
         routing = new GatewayRouting(layout.gatewayRouting());
@@ -195,7 +195,6 @@ public final class Devnet implements AutoCloseable {
         services.prepare(all);
         nodes.forEach(node -> node.services().forEach(services::start));
         services.start(gateway);
-        infrastructure.kafka(); // the broker started beside the services' JVMs: fail now if it did not
         services.awaitReady(p -> true, Duration.ofSeconds(180));
         awaitServingNodes(nodeIds.size(), Duration.ofSeconds(60));
     }
