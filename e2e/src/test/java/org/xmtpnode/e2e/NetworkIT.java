@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -249,19 +250,24 @@ class NetworkIT {
         try (GrpcApi grpc = new GrpcApi(devnet.grpcPort());
                 GrpcApi.Stream stream = grpc.subscribe(topic)) {
             Api gateway = new Api(devnet.apiUrl()).withToken(token);
+            AtomicReference<String> lastProbe = new AtomicReference<>("none");
             await().atMost(Duration.ofSeconds(20))
                     .pollInterval(Duration.ofMillis(300))
-                    .until(() -> {
-                        if (!stream.received.isEmpty()) {
-                            return true;
+                    .untilAsserted(() -> {
+                        if (stream.received.isEmpty()) {
+                            HttpResponse<String> r = gateway.post(
+                                    "/message/v1/publish",
+                                    Api.publishBody(Api.envelope(
+                                            topic,
+                                            System.currentTimeMillis() * 1_000_000L,
+                                            "probe".getBytes(StandardCharsets.UTF_8))));
+                            lastProbe.set(r.statusCode() + " " + r.body());
                         }
-                        gateway.post(
-                                "/message/v1/publish",
-                                Api.publishBody(Api.envelope(
-                                        topic,
-                                        System.currentTimeMillis() * 1_000_000L,
-                                        "probe".getBytes(StandardCharsets.UTF_8))));
-                        return false;
+                        assertThat(stream.received)
+                                .as(() -> "envelopes on the gRPC stream (the last probe published through the"
+                                        + " gateway: " + lastProbe.get() + "; the stream's end: " + stream.ended.get()
+                                        + "; " + streamsOnTheRelays() + ")")
+                                .isNotEmpty();
                     });
             List<String> sent = new ArrayList<>();
             for (int n = 0; n < 3; n++) {
@@ -515,6 +521,28 @@ class NetworkIT {
     }
 
     /** Sum of a Prometheus counter's series whose labels contain {@code label}. */
+    /** Each relay's open streams and envelopes streamed, and the gateway's gRPC calls: for a failure's message. */
+    static String streamsOnTheRelays() {
+        StringBuilder out = new StringBuilder();
+        try {
+            for (int n = 0; n < 3; n++) {
+                String relay = devnet.url(Service.RELAY, n);
+                out.append("relay ")
+                        .append(n + 1)
+                        .append(": subscribers ")
+                        .append(metric(relay, "relay_subscribers", ""))
+                        .append(", delivered ")
+                        .append(metric(relay, "relay_stream_delivered_total", ""))
+                        .append("; ");
+            }
+            out.append("gateway gRPC calls ")
+                    .append(metric(devnet.gatewayManagementUrl(), "grpc_server_calls_seconds_count", ""));
+        } catch (Exception e) {
+            out.append(e);
+        }
+        return out.toString();
+    }
+
     static double metric(String base, String name, String label) throws Exception {
         HttpResponse<String> r = new Api(base).get("/actuator/prometheus");
         double sum = 0;
