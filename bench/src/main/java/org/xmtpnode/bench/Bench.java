@@ -114,6 +114,9 @@ public final class Bench {
                         "http://127.0.0.1:" + devnet.ports(Devnet.Service.RELAY).get(0),
                         devnet.kafkaBootstrapServers(),
                         devnet);
+                if (only.contains("FOOTPRINT")) {
+                    results.put("footprint_at_rest", Footprint.atRest(devnet));
+                }
             } else {
                 target = new Target(url, relay, kafka, null);
             }
@@ -257,7 +260,9 @@ public final class Bench {
         if (footprint != null) {
             md.append("\nFootprint: startup ")
                     .append(results.get("startup_s"))
-                    .append(" s; ")
+                    .append(" s; at rest ")
+                    .append(results.get("footprint_at_rest"))
+                    .append("; after the run ")
                     .append(footprint)
                     .append('\n');
         }

@@ -81,6 +81,18 @@ final class Footprint {
         return -1;
     }
 
+    /** How long a network just started is left alone before its footprint at rest is read. */
+    static final Duration SETTLE = Duration.ofSeconds(15);
+
+    /**
+     * RSS of every service of a network that has just started and had no request yet, once it has been left
+     * alone for {@link #SETTLE}: what a node holds at rest.
+     */
+    static Map<String, Object> atRest(Devnet devnet) throws InterruptedException {
+        Thread.sleep(SETTLE.toMillis());
+        return of(devnet);
+    }
+
     /** RSS of every service of the local network. */
     static Map<String, Object> of(Devnet devnet) {
         Map<String, Object> m = new LinkedHashMap<>();
