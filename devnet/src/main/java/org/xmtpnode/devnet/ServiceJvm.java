@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * from its jar as before.
  *
  * <p>On any JDK, a service whose build processed it ahead of time (Spring Boot's {@code process-aot}, which
- * the builds of all services but the gateway run) starts in Spring's AOT mode ({@code -Dspring.aot.enabled=true}): its
- * application context comes from the bean definitions the build generated, instead of from scanning,
- * reading configuration classes and evaluating conditions at every start. Conditions on properties were
+ * the builds of all services but the gateway run) starts in Spring's AOT mode
+ * ({@code -Dspring.aot.enabled=true}): its application context comes from the bean definitions the build
+ * generated, instead of from scanning, reading configuration classes and evaluating conditions at every
+ * start. Conditions on properties were
  * evaluated at build time, with the defaults; the devnet runs the services with those.
  *
  * <p>{@code XMTP_DEVNET_AOT=off} turns both off.
