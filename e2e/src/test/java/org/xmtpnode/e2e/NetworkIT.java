@@ -42,6 +42,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -251,10 +252,13 @@ class NetworkIT {
                 GrpcApi.Stream stream = grpc.subscribe(topic)) {
             Api gateway = new Api(devnet.apiUrl()).withToken(token);
             AtomicReference<String> lastProbe = new AtomicReference<>("none");
-            await().atMost(Duration.ofSeconds(20))
-                    .pollInterval(Duration.ofMillis(300))
-                    .untilAsserted(() -> {
-                        if (stream.received.isEmpty()) {
+            try {
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(300))
+                        .until(() -> {
+                            if (!stream.received.isEmpty()) {
+                                return true;
+                            }
                             HttpResponse<String> r = gateway.post(
                                     "/message/v1/publish",
                                     Api.publishBody(Api.envelope(
@@ -262,13 +266,16 @@ class NetworkIT {
                                             System.currentTimeMillis() * 1_000_000L,
                                             "probe".getBytes(StandardCharsets.UTF_8))));
                             lastProbe.set(r.statusCode() + " " + r.body());
-                        }
-                        assertThat(stream.received)
-                                .as(() -> "envelopes on the gRPC stream (the last probe published through the"
-                                        + " gateway: " + lastProbe.get() + "; the stream's end: " + stream.ended.get()
-                                        + "; " + streamsOnTheRelays() + ")")
-                                .isNotEmpty();
-                    });
+                            return false;
+                        });
+            } catch (ConditionTimeoutException e) {
+                // read once, at the failure: the relays' metrics say whether the stream reached one
+                throw new AssertionError(
+                        "no envelope on the gRPC stream within 20 s (the last probe published through the gateway: "
+                                + lastProbe.get() + "; the stream's end: " + stream.ended.get() + "; "
+                                + streamsOnTheRelays() + ")",
+                        e);
+            }
             List<String> sent = new ArrayList<>();
             for (int n = 0; n < 3; n++) {
                 String message = "over REST to node " + (n + 1);
@@ -520,7 +527,6 @@ class NetworkIT {
         }
     }
 
-    /** Sum of a Prometheus counter's series whose labels contain {@code label}. */
     /** Each relay's open streams and envelopes streamed, and the gateway's gRPC calls: for a failure's message. */
     static String streamsOnTheRelays() {
         StringBuilder out = new StringBuilder();
@@ -543,6 +549,7 @@ class NetworkIT {
         return out.toString();
     }
 
+    /** Sum of a Prometheus counter's series whose labels contain {@code label}. */
     static double metric(String base, String name, String label) throws Exception {
         HttpResponse<String> r = new Api(base).get("/actuator/prometheus");
         double sum = 0;
