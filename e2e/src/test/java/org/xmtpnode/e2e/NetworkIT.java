@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -252,6 +253,7 @@ class NetworkIT {
                 GrpcApi.Stream stream = grpc.subscribe(topic)) {
             Api gateway = new Api(devnet.apiUrl()).withToken(token);
             AtomicReference<String> lastProbe = new AtomicReference<>("none");
+            AtomicInteger probes = new AtomicInteger();
             try {
                 await().atMost(Duration.ofSeconds(20))
                         .pollInterval(Duration.ofMillis(300))
@@ -259,12 +261,14 @@ class NetworkIT {
                             if (!stream.received.isEmpty()) {
                                 return true;
                             }
+                            // each probe its own message: an envelope's identity is its topic and message, and
+                            // the relays stream an identity once, so a repeated probe would never arrive
                             HttpResponse<String> r = gateway.post(
                                     "/message/v1/publish",
                                     Api.publishBody(Api.envelope(
                                             topic,
                                             System.currentTimeMillis() * 1_000_000L,
-                                            "probe".getBytes(StandardCharsets.UTF_8))));
+                                            ("probe " + probes.incrementAndGet()).getBytes(StandardCharsets.UTF_8))));
                             lastProbe.set(r.statusCode() + " " + r.body());
                             return false;
                         });
@@ -527,7 +531,7 @@ class NetworkIT {
         }
     }
 
-    /** Each relay's open streams and envelopes streamed, and the gateway's gRPC calls: for a failure's message. */
+    /** Each relay's open streams, lines streamed and records its fan-out read, and the gateway's gRPC calls. */
     static String streamsOnTheRelays() {
         StringBuilder out = new StringBuilder();
         try {
@@ -539,6 +543,8 @@ class NetworkIT {
                         .append(metric(relay, "relay_subscribers", ""))
                         .append(", delivered ")
                         .append(metric(relay, "relay_stream_delivered_total", ""))
+                        .append(", read by its fan-out ")
+                        .append(metric(relay, "log_consumer_records_total", "relay-fanout"))
                         .append("; ");
             }
             out.append("gateway gRPC calls ")
