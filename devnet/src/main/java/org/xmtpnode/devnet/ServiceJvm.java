@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * the builds of all services but the gateway run) starts in Spring's AOT mode
  * ({@code -Dspring.aot.enabled=true}): its application context comes from the bean definitions the build
  * generated, instead of from scanning, reading configuration classes and evaluating conditions at every
- * start. Conditions on properties were
- * evaluated at build time, with the defaults; the devnet runs the services with those.
+ * start. Conditions on properties were evaluated at build time, with the defaults; the devnet runs the
+ * services with those.
  *
  * <p>{@code XMTP_DEVNET_AOT=off} turns both off.
  */
