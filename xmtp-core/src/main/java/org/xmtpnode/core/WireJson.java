@@ -1,15 +1,19 @@
 package org.xmtpnode.core;
 
+import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.util.JsonFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Base64;
+import java.util.function.Consumer;
 import org.xmtpnode.proto.api.BatchQueryResponse;
 import org.xmtpnode.proto.api.Cursor;
 import org.xmtpnode.proto.api.Envelope;
@@ -145,11 +149,11 @@ public final class WireJson {
      * shared by every subscriber, so it avoids the reflective printer.
      */
     public static byte[] streamLine(Envelope envelope) {
-        JsonBytes out = new JsonBytes(sizeOf(envelope) + 16);
-        out.ascii("{\"result\":");
-        append(out, envelope);
-        out.ascii("}\n");
-        return out.toByteArray();
+        return JsonBytes.write(out -> {
+            out.ascii("{\"result\":");
+            append(out, envelope);
+            out.ascii("}\n");
+        });
     }
 
     /**
@@ -157,40 +161,21 @@ public final class WireJson {
      * of its cost (a page holds up to 100 envelopes, and queries are most of a node's reads).
      */
     public static byte[] printBytes(QueryResponse response) {
-        JsonBytes out = new JsonBytes(sizeOf(response));
-        append(out, response);
-        return out.toByteArray();
+        return JsonBytes.write(out -> append(out, response));
     }
 
     /** A batch query's answer, written directly (see {@link #printBytes(QueryResponse)}). */
     public static byte[] printBytes(BatchQueryResponse response) {
-        int size = 32;
-        for (QueryResponse r : response.getResponsesList()) {
-            size += sizeOf(r) + 1;
-        }
-        JsonBytes out = new JsonBytes(size);
-        out.ascii("{\"responses\":[");
-        for (int i = 0; i < response.getResponsesCount(); i++) {
-            if (i > 0) {
-                out.ascii(",");
+        return JsonBytes.write(out -> {
+            out.ascii("{\"responses\":[");
+            for (int i = 0; i < response.getResponsesCount(); i++) {
+                if (i > 0) {
+                    out.ascii(",");
+                }
+                append(out, response.getResponses(i));
             }
-            append(out, response.getResponses(i));
-        }
-        out.ascii("]}");
-        return out.toByteArray();
-    }
-
-    /** About the bytes an answer takes (the buffer is made this size once, not grown). */
-    private static int sizeOf(QueryResponse response) {
-        int size = 256;
-        for (Envelope e : response.getEnvelopesList()) {
-            size += sizeOf(e) + 1;
-        }
-        return size;
-    }
-
-    private static int sizeOf(Envelope e) {
-        return e.getContentTopic().length() + 4 * ((e.getMessage().size() + 2) / 3) + 64;
+            out.ascii("]}");
+        });
     }
 
     private static void append(JsonBytes out, QueryResponse response) {
@@ -242,29 +227,43 @@ public final class WireJson {
     /**
      * The direct writers' output: UTF-8 JSON written straight into one array, the Base64 of bytes
      * included, with no string or builder copy between (a page of 100 envelopes of 1 KiB is 140 KB).
+     * {@link #write} runs a writer twice: first to count the bytes, then into an array of exactly that
+     * size, so the array is allocated once and handed out as it is.
      */
     private static final class JsonBytes {
-        private byte[] buf;
-        private int len;
-        private byte[] scratch = new byte[0];
+        /** null while counting */
+        private final byte[] buf;
 
-        JsonBytes(int capacity) {
-            buf = new byte[capacity];
+        private int len;
+        /** a message's Base64, reused for every message of one answer */
+        private byte[] encoded = new byte[0];
+
+        private final WholeArray whole = new WholeArray();
+
+        private JsonBytes(byte[] buf) {
+            this.buf = buf;
         }
 
-        private void ensure(int more) {
-            if (len + more > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+        static byte[] write(Consumer<JsonBytes> writer) {
+            JsonBytes count = new JsonBytes(null);
+            writer.accept(count);
+            JsonBytes out = new JsonBytes(new byte[count.len]);
+            writer.accept(out);
+            if (out.len != out.buf.length) {
+                throw new IllegalStateException("counted " + out.buf.length + " bytes, wrote " + out.len);
             }
+            return out.buf;
         }
 
         /** Text known to be ASCII: the JSON's own punctuation, names and numbers. */
         JsonBytes ascii(String s) {
             int n = s.length();
-            ensure(n);
-            for (int i = 0; i < n; i++) {
-                buf[len++] = (byte) s.charAt(i);
+            if (buf != null) {
+                for (int i = 0; i < n; i++) {
+                    buf[len + i] = (byte) s.charAt(i);
+                }
             }
+            len += n;
             return this;
         }
 
@@ -276,33 +275,78 @@ public final class WireJson {
                     StringBuilder sb = new StringBuilder(s.length() + 16);
                     appendJsonString(sb, s);
                     byte[] utf8 = sb.toString().getBytes(StandardCharsets.UTF_8);
-                    ensure(utf8.length);
-                    System.arraycopy(utf8, 0, buf, len, utf8.length);
-                    len += utf8.length;
-                    return this;
+                    return bytes(utf8, utf8.length);
                 }
             }
-            ensure(s.length() + 2);
-            buf[len++] = '"';
-            ascii(s);
-            buf[len++] = '"';
-            return this;
+            return ascii("\"").ascii(s).ascii("\"");
         }
 
         JsonBytes base64(ByteString bytes) {
-            int n = 4 * ((bytes.size() + 2) / 3);
-            if (scratch.length < n) {
-                scratch = new byte[Math.max(n, 2 * scratch.length)];
+            int size = 4 * ((bytes.size() + 2) / 3);
+            if (buf == null) {
+                len += size;
+                return this;
             }
-            int written = BASE64.encode(bytes.toByteArray(), scratch);
-            ensure(written);
-            System.arraycopy(scratch, 0, buf, len, written);
-            len += written;
-            return this;
+            if (encoded.length < size) {
+                encoded = new byte[size];
+            }
+            return bytes(encoded, BASE64.encode(whole.of(bytes), encoded));
         }
 
-        byte[] toByteArray() {
-            return len == buf.length ? buf : Arrays.copyOf(buf, len);
+        private JsonBytes bytes(byte[] b, int n) {
+            if (buf != null) {
+                System.arraycopy(b, 0, buf, len, n);
+            }
+            len += n;
+            return this;
+        }
+    }
+
+    /**
+     * The array a {@link ByteString} holds, when it holds exactly its bytes (as one read from the store
+     * does), without copying it; a copy otherwise.
+     */
+    private static final class WholeArray extends ByteOutput {
+        private byte[] array;
+        private int pieces;
+
+        byte[] of(ByteString bytes) {
+            array = null;
+            pieces = 0;
+            try {
+                UnsafeByteOperations.unsafeWriteTo(bytes, this);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // this output never throws
+            }
+            byte[] a = pieces == 1 ? array : null;
+            array = null;
+            return a != null ? a : bytes.toByteArray();
+        }
+
+        @Override
+        public void writeLazy(byte[] value, int offset, int length) {
+            pieces++;
+            array = offset == 0 && length == value.length ? value : null;
+        }
+
+        @Override
+        public void write(byte[] value, int offset, int length) {
+            pieces++;
+        }
+
+        @Override
+        public void write(byte value) {
+            pieces++;
+        }
+
+        @Override
+        public void write(ByteBuffer value) {
+            pieces++;
+        }
+
+        @Override
+        public void writeLazy(ByteBuffer value) {
+            pieces++;
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Random;
@@ -91,7 +92,7 @@ class WireJsonTest {
             r.addEnvelopes(Envelope.newBuilder()
                     .setContentTopic(topic)
                     .setTimestampNs(random.nextLong())
-                    .setMessage(ByteString.copyFrom(message)));
+                    .setMessage(held(message, random)));
         }
         if (random.nextInt(5) > 0) {
             PagingInfo.Builder p = PagingInfo.newBuilder()
@@ -111,6 +112,26 @@ class WireJsonTest {
             r.setPagingInfo(p);
         }
         return r.build();
+    }
+
+    /**
+     * The bytes in one of the ways a {@link ByteString} can hold them: an array of exactly those bytes (as
+     * the store reads them), a part of a larger array (as a parsed message's fields), or pieces.
+     */
+    static ByteString held(byte[] message, Random random) {
+        return switch (random.nextInt(3)) {
+            case 0 -> UnsafeByteOperations.unsafeWrap(message);
+            case 1 -> {
+                byte[] larger = new byte[message.length + 8];
+                System.arraycopy(message, 0, larger, 4, message.length);
+                yield UnsafeByteOperations.unsafeWrap(larger, 4, message.length);
+            }
+            default -> {
+                int half = message.length / 2;
+                yield UnsafeByteOperations.unsafeWrap(message, 0, half)
+                        .concat(UnsafeByteOperations.unsafeWrap(message, half, message.length - half));
+            }
+        };
     }
 
     @Test

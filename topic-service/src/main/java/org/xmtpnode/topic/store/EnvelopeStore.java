@@ -1,6 +1,6 @@
 package org.xmtpnode.topic.store;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +17,12 @@ public class EnvelopeStore {
     /** The columns every read selects, in the order {@link #ROW} reads them. */
     static final String COLUMNS = "content_topic, sender_time_ns, message, digest, origin_node";
 
+    /** The message is held in the array the driver read the column into, which nothing writes after: no second copy. */
     public static final RowMapper<StoredEnvelope> ROW = (rs, i) -> new StoredEnvelope(
             Envelope.newBuilder()
                     .setContentTopic(rs.getString(1))
                     .setTimestampNs(rs.getLong(2))
-                    .setMessage(ByteString.copyFrom(rs.getBytes(3)))
+                    .setMessage(UnsafeByteOperations.unsafeWrap(rs.getBytes(3)))
                     .build(),
             rs.getBytes(4),
             rs.getString(5));
