@@ -13,6 +13,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.xmtpnode.proto.api.BatchQueryResponse;
 import org.xmtpnode.proto.api.Cursor;
@@ -167,26 +169,26 @@ public final class WireJson {
     /** A batch query's answer, written directly (see {@link #printBytes(QueryResponse)}). */
     public static byte[] printBytes(BatchQueryResponse response) {
         return JsonBytes.write(out -> {
-            out.ascii("{\"responses\":[");
-            for (int i = 0; i < response.getResponsesCount(); i++) {
-                if (i > 0) {
-                    out.ascii(",");
-                }
-                append(out, response.getResponses(i));
-            }
-            out.ascii("]}");
+            out.ascii("{\"responses\":");
+            array(out, response.getResponsesList(), WireJson::append);
+            out.ascii("}");
         });
     }
 
-    private static void append(JsonBytes out, QueryResponse response) {
-        out.ascii("{\"envelopes\":[");
-        for (int i = 0; i < response.getEnvelopesCount(); i++) {
+    private static <T> void array(JsonBytes out, List<T> items, BiConsumer<JsonBytes, T> item) {
+        out.ascii("[");
+        for (int i = 0; i < items.size(); i++) {
             if (i > 0) {
                 out.ascii(",");
             }
-            append(out, response.getEnvelopes(i));
+            item.accept(out, items.get(i));
         }
         out.ascii("]");
+    }
+
+    private static void append(JsonBytes out, QueryResponse response) {
+        out.ascii("{\"envelopes\":");
+        array(out, response.getEnvelopesList(), WireJson::append);
         if (response.hasPagingInfo()) {
             PagingInfo p = response.getPagingInfo();
             out.ascii(",\"pagingInfo\":{\"limit\":").ascii(Integer.toUnsignedString(p.getLimit()));
